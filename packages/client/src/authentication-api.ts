@@ -1,0 +1,149 @@
+import { BaseApi } from './base-api.js';
+import { sessionCookieFromResponse } from './cookies.js';
+import type { APIToken, CreateTokenOptions, Login, LoginMetadata, RequestOptions } from './models.js';
+import { createTokenBody } from './wire.js';
+
+/**
+ * Asks semauth to include its token extensions (`name`, `expires_at`,
+ * `last_used_at`). Sent on every token request; Semaphore ignores it.
+ */
+const EXTENDED = { extended: 'true' } as const;
+
+/**
+ * Login, logout and API tokens: the seed's `AuthenticationApi`, one method
+ * per endpoint, camel-cased (`auth_login_post` → `authLoginPost`).
+ *
+ * Every method takes an optional last argument `{ signal }` and rejects with
+ * `ApiException` (non-2xx), `NetworkError` / `TimeoutError` (no answer) or
+ * the signal's reason (aborted).
+ */
+export class AuthenticationApi extends BaseApi {
+  /**
+   * Performs login (`POST /auth/login`, answered `204`).
+   *
+   * In Node, the session cookie from `Set-Cookie` is stored in
+   * `configuration.apiKey.cookie`, so later calls on the same configuration
+   * are authenticated — the Python client leaves that to its users. In a
+   * browser the cookie is `HttpOnly`; the browser keeps it and sends it
+   * back (`credentials: 'include'`).
+   *
+   * Existing credentials are not sent: login always starts a new session.
+   *
+   * @throws ApiException `400` malformed body, `401` wrong credentials,
+   *   `429` throttled (see `headers.get('Retry-After')`).
+   */
+  async authLoginPost(login: Login, init?: RequestOptions): Promise<void> {
+    const response = await this.send({
+      operation: 'authLoginPost',
+      method: 'POST',
+      path: '/auth/login',
+      body: { auth: login.auth, password: login.password },
+      authenticated: false,
+      expect: 'nothing',
+      signal: init?.signal,
+    });
+    const cookie = sessionCookieFromResponse(response.headers);
+    if (cookie !== undefined) this.configuration.apiKey.cookie = cookie;
+  }
+
+  /**
+   * Destroys the current session (`POST /auth/logout`, answered `204`) and
+   * forgets the stored cookie. semauth revokes the session on the server, so
+   * a copy of the cookie stops working too. A bearer token is not revoked.
+   */
+  async authLogoutPost(init?: RequestOptions): Promise<void> {
+    await this.send({
+      operation: 'authLogoutPost',
+      method: 'POST',
+      path: '/auth/logout',
+      authenticated: true,
+      expect: 'nothing',
+      signal: init?.signal,
+    });
+    this.configuration.apiKey.cookie = undefined;
+  }
+
+  /**
+   * Lists the caller's API tokens, newest first (`GET /user/tokens`).
+   * Each `id` is the token's first 8 characters only.
+   *
+   * @throws ApiException `401` when not authenticated.
+   */
+  async userTokensGet(init?: RequestOptions): Promise<APIToken[]> {
+    const response = await this.send({
+      operation: 'userTokensGet',
+      method: 'GET',
+      path: '/user/tokens',
+      query: EXTENDED,
+      authenticated: true,
+      expect: 'json',
+      signal: init?.signal,
+    });
+    return response.body as APIToken[];
+  }
+
+  /**
+   * Creates an API token (`POST /user/tokens`, answered `201`). The returned
+   * `id` is the whole secret token — the only time it is ever shown; use it
+   * as `new Configuration({ apiKey: { bearer: token.id } })`.
+   *
+   * @param options semauth extensions: a `name` and an `expiresAt`. Without
+   *   options the body is `{}`, which any Semaphore server accepts.
+   * @throws ApiException `400` for an `expiresAt` not in the future,
+   *   `401` when not authenticated.
+   */
+  async userTokensPost(options?: CreateTokenOptions, init?: RequestOptions): Promise<APIToken> {
+    const response = await this.send({
+      operation: 'userTokensPost',
+      method: 'POST',
+      path: '/user/tokens',
+      query: EXTENDED,
+      body: createTokenBody(options),
+      authenticated: true,
+      expect: 'json',
+      signal: init?.signal,
+    });
+    return response.body as APIToken;
+  }
+
+  /**
+   * Revokes one of the caller's API tokens (`DELETE /user/tokens/{id}`,
+   * answered `204`, also for a token already revoked).
+   *
+   * @param apiTokenId the whole token or the 8-character id from
+   *   `userTokensGet()`. Percent-encoded here (`=` becomes `%3D`).
+   * @throws ApiException `404` no such token of yours, `409` an 8-character
+   *   id that matches several tokens (use the whole token), `400` malformed.
+   */
+  async userTokensApiTokenIdDelete(apiTokenId: string, init?: RequestOptions): Promise<void> {
+    if (typeof apiTokenId !== 'string' || apiTokenId === '') {
+      // An empty id would silently address the collection instead.
+      throw new TypeError('apiTokenId must be a non-empty string');
+    }
+    await this.send({
+      operation: 'userTokensApiTokenIdDelete',
+      method: 'DELETE',
+      path: `/user/tokens/${encodeURIComponent(apiTokenId)}`,
+      query: EXTENDED,
+      authenticated: true,
+      expect: 'nothing',
+      signal: init?.signal,
+    });
+  }
+
+  /**
+   * Fetches login metadata (`GET /auth/login`): the OIDC providers and
+   * whether password login is enabled. Needs no authentication.
+   */
+  async authLoginGet(init?: RequestOptions): Promise<LoginMetadata> {
+    const response = await this.send({
+      operation: 'authLoginGet',
+      method: 'GET',
+      path: '/auth/login',
+      authenticated: false,
+      expect: 'json',
+      signal: init?.signal,
+    });
+    return response.body as LoginMetadata;
+  }
+}

@@ -1,0 +1,161 @@
+import type { Configuration } from './configuration.js';
+import { Interrupted, withDeadline } from './deadline.js';
+import { ApiException, NetworkError, TimeoutError } from './errors.js';
+
+/** One HTTP exchange, as an API method describes it. */
+export interface HttpRequest {
+  /** SDK method name, used in error messages. */
+  operation: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below `basePath`, starting with `/`, with ids already encoded. */
+  path: string;
+  query?: Record<string, string>;
+  /** Serialised as JSON when present. */
+  body?: unknown;
+  /** Send the configured credentials. Off for the public routes. */
+  authenticated: boolean;
+  /** What a successful response carries. */
+  expect: 'json' | 'text' | 'nothing';
+  signal?: AbortSignal | undefined;
+}
+
+/** A successful response. `body` is parsed according to `expect`. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** The status, headers and raw text of a response, before interpretation. */
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  text: string;
+  /** `opaqueredirect` when a browser refused to show a manual redirect. */
+  type: ResponseType;
+}
+
+/**
+ * Sends one request and returns the successful response, or throws
+ * `ApiException` (non-2xx, or a 2xx that is not the promised JSON),
+ * `NetworkError`, `TimeoutError`, or the caller's abort reason.
+ */
+export async function send(configuration: Configuration, request: HttpRequest): Promise<HttpResponse> {
+  const url = buildUrl(configuration.basePath, request.path, request.query);
+  const init: RequestInit = {
+    method: request.method,
+    headers: buildHeaders(configuration, request),
+    credentials: configuration.credentials,
+    // Never auto-follow: a redirected POST /auth/login would lose its
+    // Set-Cookie, and a redirect to another host would receive credentials.
+    redirect: 'manual',
+  };
+  if (request.body !== undefined) init.body = JSON.stringify(request.body);
+
+  const raw = await exchange(configuration, request, url, init);
+  if (raw.status < 200 || raw.status > 299) {
+    throw new ApiException({
+      status: raw.status,
+      statusText: raw.statusText,
+      body: parseErrorBody(raw),
+      headers: raw.headers,
+      operation: request.operation,
+      ...(isRedirect(raw) && { message: `${request.operation} failed: the server answered with a redirect (HTTP ${raw.status}); check basePath` }),
+    });
+  }
+  return { status: raw.status, headers: raw.headers, body: parseSuccessBody(raw, request) };
+}
+
+/** Performs the fetch and reads the whole body under the deadline. */
+async function exchange(configuration: Configuration, request: HttpRequest, url: string, init: RequestInit): Promise<RawResponse> {
+  // Called as a plain function: browsers throw "Illegal invocation" when
+  // `window.fetch` runs with another object (the Configuration) as `this`.
+  const fetchFn = configuration.fetch ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') {
+    throw new TypeError('No fetch implementation: pass one as new Configuration({ fetch })');
+  }
+  try {
+    return await withDeadline(configuration.timeoutMs, request.signal, async (signal) => {
+      const response = await fetchFn(url, signal === undefined ? init : { ...init, signal });
+      const text = await response.text();
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        text,
+        type: response.type,
+      };
+    });
+  } catch (error) {
+    if (error instanceof Interrupted) {
+      const why = error.interruption;
+      if (why.kind === 'timeout') throw new TimeoutError(request.operation, why.timeoutMs, { cause: error.cause });
+      throw why.reason;
+    }
+    throw new NetworkError(request.operation, describeTransportError(error), { cause: error });
+  }
+}
+
+function buildUrl(basePath: string, path: string, query: Record<string, string> | undefined): string {
+  const search = query === undefined ? '' : `?${new URLSearchParams(query).toString()}`;
+  return `${basePath}${path}${search}`;
+}
+
+function buildHeaders(configuration: Configuration, request: HttpRequest): Headers {
+  const headers = new Headers(configuration.headers);
+  headers.set('Accept', request.expect === 'text' ? 'text/plain' : 'application/json');
+  if (request.body !== undefined) headers.set('Content-Type', 'application/json');
+  if (request.authenticated) {
+    for (const [name, value] of Object.entries(configuration.authHeaders())) headers.set(name, value);
+  }
+  return headers;
+}
+
+function isRedirect(raw: RawResponse): boolean {
+  return raw.type === 'opaqueredirect' || (raw.status >= 300 && raw.status <= 399);
+}
+
+function isJson(headers: Headers): boolean {
+  const mediaType = (headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || mediaType.endsWith('+json');
+}
+
+/** Error bodies: parsed JSON when labelled JSON (and parseable), else text. */
+function parseErrorBody(raw: RawResponse): unknown {
+  if (raw.text === '' || !isJson(raw.headers)) return raw.text;
+  try {
+    return JSON.parse(raw.text);
+  } catch {
+    return raw.text;
+  }
+}
+
+function parseSuccessBody(raw: RawResponse, request: HttpRequest): unknown {
+  if (request.expect === 'nothing') return undefined;
+  if (request.expect === 'text') return raw.text;
+  // JSON is parsed whatever the content type says: the promise is JSON.
+  try {
+    return JSON.parse(raw.text);
+  } catch (error) {
+    throw new ApiException({
+      status: raw.status,
+      statusText: raw.statusText,
+      body: raw.text,
+      headers: raw.headers,
+      operation: request.operation,
+      message: `${request.operation} failed: HTTP ${raw.status} response is not JSON`,
+    });
+  }
+}
+
+/** `fetch failed` alone is useless; Node keeps the real reason in `cause`. */
+function describeTransportError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return `${error.message} (${typeof code === 'string' ? code : cause.message})`;
+  }
+  return error.message;
+}
