@@ -15,6 +15,12 @@ export interface ApiKey {
   cookie?: string | undefined;
 }
 
+/**
+ * `fetch`'s `credentials` mode. Spelled out rather than using the DOM's
+ * `RequestCredentials`, which Node-only projects (`lib` without `DOM`) lack.
+ */
+export type CredentialsMode = 'include' | 'same-origin' | 'omit';
+
 /** Options of {@link Configuration}; every one is optional. */
 export interface ConfigurationParameters {
   /**
@@ -45,7 +51,7 @@ export interface ConfigurationParameters {
    * for cross-origin bearer-only use against a server whose CORS policy does
    * not allow credentials. Node's `fetch` has no cookie jar and ignores it.
    */
-  credentials?: RequestCredentials | undefined;
+  credentials?: CredentialsMode | undefined;
 }
 
 /** Default API root: a Semaphore or semauth server on its default port. */
@@ -71,7 +77,7 @@ export class Configuration {
   /** Per-request time limit in milliseconds, or `undefined` for none. */
   readonly timeoutMs: number | undefined;
   /** `credentials` mode passed to `fetch`. */
-  readonly credentials: RequestCredentials;
+  readonly credentials: CredentialsMode;
 
   constructor(parameters: ConfigurationParameters = {}) {
     const timeoutMs = parameters.timeoutMs;

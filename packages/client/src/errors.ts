@@ -22,13 +22,12 @@ export class ApiException extends Error {
 
   constructor(init: {
     status: number;
-    statusText?: string;
     body: unknown;
     headers: Headers;
     operation: string;
     message?: string;
   }) {
-    super(init.message ?? describeFailure(init.operation, init.status, init.statusText, init.body));
+    super(init.message ?? describeFailure(init.operation, init.status, init.body));
     this.status = init.status;
     this.body = init.body;
     this.headers = init.headers;
@@ -73,8 +72,9 @@ export class TimeoutError extends NetworkError {
   }
 }
 
-function describeFailure(operation: string, status: number, statusText: string | undefined, body: unknown): string {
-  const head = `${operation} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+// No reason phrase: HTTP/2 has none, so it would make messages inconsistent.
+function describeFailure(operation: string, status: number, body: unknown): string {
+  const head = `${operation} failed: HTTP ${status}`;
   const detail = serverMessage(body);
   return detail === undefined ? head : `${head}: ${detail}`;
 }

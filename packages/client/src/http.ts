@@ -29,7 +29,6 @@ export interface HttpResponse {
 /** The status, headers and raw text of a response, before interpretation. */
 interface RawResponse {
   status: number;
-  statusText: string;
   headers: Headers;
   text: string;
   /** `opaqueredirect` when a browser refused to show a manual redirect. */
@@ -57,7 +56,6 @@ export async function send(configuration: Configuration, request: HttpRequest): 
   if (raw.status < 200 || raw.status > 299) {
     throw new ApiException({
       status: raw.status,
-      statusText: raw.statusText,
       body: parseErrorBody(raw),
       headers: raw.headers,
       operation: request.operation,
@@ -81,7 +79,6 @@ async function exchange(configuration: Configuration, request: HttpRequest, url:
       const text = await response.text();
       return {
         status: response.status,
-        statusText: response.statusText,
         headers: response.headers,
         text,
         type: response.type,
@@ -140,7 +137,6 @@ function parseSuccessBody(raw: RawResponse, request: HttpRequest): unknown {
   } catch (error) {
     throw new ApiException({
       status: raw.status,
-      statusText: raw.statusText,
       body: raw.text,
       headers: raw.headers,
       operation: request.operation,

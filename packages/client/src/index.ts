@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { Configuration, DEFAULT_BASE_PATH } from './configuration.js';
-export type { ApiKey, ConfigurationParameters } from './configuration.js';
+export type { ApiKey, ConfigurationParameters, CredentialsMode } from './configuration.js';
 export { AuthenticationApi } from './authentication-api.js';
 export { UserApi } from './user-api.js';
 export { PingApi } from './ping-api.js';
