@@ -1,0 +1,88 @@
+/**
+ * buildApp: the one place the HTTP application is assembled. It does not
+ * listen; main.ts does, and tests build an app per test (DESIGN.md §1).
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Config } from './config/schema.js';
+import { errorBody } from './errors.js';
+import { registerBodyParser } from './http/body-parser.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { collectOpenApi } from './http/openapi.js';
+import { authRoutes } from './http/routes/auth.js';
+import type { RouteDeps } from './http/routes/deps.js';
+import { pingRoutes } from './http/routes/ping.js';
+import { tokenRoutes } from './http/routes/tokens.js';
+import { userRoutes } from './http/routes/user.js';
+import { sharedSchemas } from './http/schemas.js';
+import { loggerOptions, redactUrl } from './logger.js';
+import type { Services } from './services/index.js';
+import type { Storage } from './storage/types.js';
+
+export interface AppDeps {
+  storage: Storage;
+  services: Services;
+}
+
+export function apiPrefix(config: Config): string {
+  return `${config.webRoot.prefix}/api`;
+}
+
+export function buildApp(config: Config, { services }: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    // One line per request from our onResponse hook instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    // Ids are validated by the routes (400), not cut off by the router (404).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    clientErrorHandler,
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(400).type('application/json').send(errorBody('BAD_REQUEST', `The request is malformed: ${error.code ?? 'bad URL'}.`));
+    },
+    // Node's own limit; larger header blocks get a JSON 431 from clientErrorHandler.
+    http: { maxHeaderSize: 16 * 1024 },
+  });
+
+  const prefix = apiPrefix(config);
+  const openApi = collectOpenApi(app, prefix);
+  const knownPaths = new Set<string>();
+  app.addHook('onRoute', (r) => {
+    knownPaths.add(r.url.replace(/\/+$/, ''));
+  });
+
+  app.decorateRequest('auth', null);
+  for (const s of sharedSchemas) app.addSchema(s);
+  registerBodyParser(app);
+  registerErrorHandling(app, () => knownPaths);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // Semaphore sends exactly `application/json`; contract tests compare it.
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    // Auth answers (above all the one carrying a new token) must never be cached.
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  const deps: RouteDeps = { config, services };
+  void app.register(
+    async (api) => {
+      pingRoutes(api);
+      authRoutes(api, deps);
+      userRoutes(api, deps);
+      tokenRoutes(api, deps);
+      api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
+    },
+    { prefix },
+  );
+  return app;
+}

@@ -1,0 +1,48 @@
+/** `semauth user token create|list` — API tokens for a user, from the shell. */
+import type { Command } from 'commander';
+import { tokenJson } from '../../http/presenters.js';
+import { CLI_CONTEXT } from '../../services/context.js';
+import { parseDuration, toRfc3339 } from '../../time.js';
+import { CliError, type GlobalOptions, print, withServices } from '../context.js';
+
+export function tokenCommands(user: Command): void {
+  const token = user.command('token').description("manage a user's API tokens");
+
+  token
+    .command('create')
+    .description('create an API token and print it (shown only this once)')
+    .requiredOption('--login <login>', 'owner (login or e-mail)')
+    .option('--name <name>', 'a label for the token', '')
+    .option('--ttl <duration>', 'lifetime such as 90m, 24h, 30d; none by default')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) => {
+      let expiresAt: number | null = null;
+      if (opts.ttl !== undefined) {
+        const ms = parseDuration(opts.ttl);
+        if (ms === null) throw new CliError(`--ttl: "${opts.ttl}" is not a duration like 90m, 24h or 30d`);
+        expiresAt = Date.now() + ms;
+      }
+      await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
+        const u = await s.users.get(opts.login);
+        const { secret, record } = await s.tokens.create(u.id, { name: opts.name, expiresAt });
+        await s.audit.record('token.created', CLI_CONTEXT, { userId: u.id, login: u.username, detail: { token_id: record.prefix } });
+        print(tokenJson(record, secret, false, true), opts.json, () => secret);
+      });
+    });
+
+  token
+    .command('list')
+    .description("list a user's API tokens (ids are the first 8 characters)")
+    .requiredOption('--login <login>', 'owner (login or e-mail)')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) => {
+      await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
+        const u = await s.users.get(opts.login);
+        const tokens = await s.tokens.list(u.id);
+        const json = tokens.map((t) => tokenJson(t, t.prefix, s.tokens.isExpired(t), true));
+        print(json, opts.json, () =>
+          json.map((t) => `${t.id}\t${t.created}\t${t.expired ? 'expired' : 'active'}\t${t.expires_at ?? 'no expiry'}\t${t.name}`).join('\n') || '(no tokens)',
+        );
+      });
+    });
+}

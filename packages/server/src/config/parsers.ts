@@ -1,0 +1,111 @@
+/**
+ * Value parsers for configuration settings. Each takes the raw value from the
+ * environment (always a string) or from config.json (any JSON value) and
+ * either returns the typed value or throws a ConfigError naming the setting.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type Parser<T> = (raw: unknown, name: string) => T;
+
+export const str: Parser<string> = (raw, name) => {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number') return String(raw);
+  throw new ConfigError(`${name} must be a string`);
+};
+
+export const bool: Parser<boolean> = (raw, name) => {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  }
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+};
+
+export function int(min: number, max: number): Parser<number> {
+  return (raw, name) => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+}
+
+export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
+  return (raw, name) => {
+    if (typeof raw === 'string' && (values as readonly string[]).includes(raw.trim().toLowerCase())) {
+      return raw.trim().toLowerCase() as T;
+    }
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  };
+}
+
+/** A TCP port; Semaphore accepts both `3000` and `:3000`. */
+export const port: Parser<number> = (raw, name) =>
+  int(0, 65535)(typeof raw === 'string' ? raw.replace(/^:/, '') : raw, name);
+
+/** A comma-separated list in the environment, a JSON array in config.json. */
+export const list: Parser<string[]> = (raw, name) => {
+  if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) return raw.map((v) => v.trim()).filter(Boolean);
+  if (typeof raw === 'string') return raw.split(',').map((v) => v.trim()).filter(Boolean);
+  throw new ConfigError(`${name} must be a list of strings`);
+};
+
+/** Origins like `https://ui.example.com`, normalised to scheme://host[:port]. */
+export const origins: Parser<string[]> = (raw, name) =>
+  list(raw, name).map((value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name}: ${JSON.stringify(value)} is not an origin like https://host:port`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(`${name}: ${JSON.stringify(value)} must use http or https`);
+    }
+    return url.origin;
+  });
+
+/** Key/value options: a JSON object in config.json, JSON text or `a=b&c=d` in the environment. */
+export const options: Parser<Record<string, string>> = (raw, name) => {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text === '') return {};
+    if (text.startsWith('{')) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new ConfigError(`${name} is not valid JSON`);
+      }
+    } else {
+      return Object.fromEntries(new URLSearchParams(text));
+    }
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  }
+  throw new ConfigError(`${name} must be an object of options`);
+};
+
+/** The web root: a path prefix (`/semaphore`) or a public URL (`https://host/semaphore`). */
+export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, name) => {
+  const text = str(raw, name).trim();
+  if (text === '' || text === '/') return { prefix: '', origin: null };
+  if (text.startsWith('/')) {
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) throw new ConfigError(`${name} must be a path like /semaphore`);
+    return { prefix: text.replace(/\/+$/, ''), origin: null };
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name} must be a path like /semaphore or a URL like https://example.com/semaphore`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https`);
+  return { prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
+};

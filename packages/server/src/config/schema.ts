@@ -1,0 +1,145 @@
+/**
+ * Every setting semauth reads, in one place: its config.json key, its
+ * environment variables (Semaphore's names where Semaphore has the setting,
+ * SEMAUTH_* otherwise), its default and a one-line description. The README's
+ * configuration table is generated from this list (`semauth config-docs`).
+ */
+import { bool, int, list, oneOf, options, origins, port, str, webRoot, type Parser } from './parsers.js';
+
+export interface Setting<T> {
+  /** Dotted path in config.json, e.g. `postgres.host`. */
+  key: string;
+  /** Environment variables, first one wins. */
+  env: readonly string[];
+  default: T;
+  doc: string;
+  parse: Parser<T>;
+  /** Never printed (passwords). */
+  secret?: boolean;
+}
+
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+const HOUR = 1;
+
+export const settings = {
+  dialect: setting({
+    key: 'dialect', env: ['SEMAPHORE_DB_DIALECT'], default: 'sqlite' as 'sqlite' | 'postgres',
+    parse: oneOf(['sqlite', 'postgres'] as const), doc: 'Database engine: `sqlite` (embedded file) or `postgres`.',
+  }),
+  sqlitePath: setting({
+    key: 'sqlite.host', env: ['SEMAPHORE_DB_HOST'], default: 'data/semauth.sqlite', parse: str,
+    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created if missing.',
+  }),
+  pgUrl: setting({
+    key: 'postgres.url', env: ['SEMAUTH_DB_URL', 'DATABASE_URL'], default: '', parse: str, secret: true,
+    doc: 'PostgreSQL: a connection URL (`postgres://user:pass@host:5432/db?sslmode=require`); overrides the separate settings below.',
+  }),
+  pgHost: setting({
+    key: 'postgres.host', env: ['SEMAPHORE_DB_HOST'], default: 'localhost', parse: str,
+    doc: 'PostgreSQL: `host` or `host:port`.',
+  }),
+  pgPort: setting({
+    key: 'postgres.port', env: ['SEMAPHORE_DB_PORT'], default: 5432, parse: port,
+    doc: 'PostgreSQL: port, when `host` does not carry one.',
+  }),
+  pgUser: setting({ key: 'postgres.user', env: ['SEMAPHORE_DB_USER'], default: 'semauth', parse: str, doc: 'PostgreSQL: user name.' }),
+  pgPassword: setting({
+    key: 'postgres.pass', env: ['SEMAPHORE_DB_PASS'], default: '', parse: str, secret: true, doc: 'PostgreSQL: password.',
+  }),
+  pgDatabase: setting({
+    key: 'postgres.name', env: ['SEMAPHORE_DB', 'SEMAPHORE_DB_NAME'], default: 'semauth', parse: str,
+    doc: 'PostgreSQL: database name.',
+  }),
+  pgOptions: setting({
+    key: 'postgres.options', env: ['SEMAPHORE_DB_OPTIONS'], default: {} as Record<string, string>, parse: options,
+    doc: 'PostgreSQL: connection options such as `{"sslmode":"require"}` (JSON) or `sslmode=require`.',
+  }),
+  dbPoolSize: setting({
+    key: 'db_pool_size', env: ['SEMAUTH_DB_POOL_SIZE'], default: 10, parse: int(1, 1000),
+    doc: 'PostgreSQL: connections in the pool of each instance.',
+  }),
+  port: setting({ key: 'port', env: ['SEMAPHORE_PORT'], default: 3000, parse: port, doc: 'TCP port to listen on (`3000` or `:3000`).' }),
+  interface: setting({
+    key: 'interface', env: ['SEMAPHORE_INTERFACE'], default: '127.0.0.1', parse: str,
+    doc: 'Address to listen on. semauth defaults to loopback; use `0.0.0.0` to open it to the network on purpose.',
+  }),
+  webRoot: setting({
+    key: 'web_host', env: ['SEMAPHORE_WEB_ROOT'], default: { prefix: '', origin: null } as { prefix: string; origin: string | null },
+    parse: webRoot,
+    doc: 'Public URL or path prefix the service is served under (`https://example.com/semaphore` or `/semaphore`); its origin is the one browsers may send state-changing requests from.',
+  }),
+  passwordLoginDisabled: setting({
+    key: 'password_login_disable', env: ['SEMAPHORE_PASSWORD_LOGIN_DISABLED'], default: false, parse: bool,
+    doc: 'Refuse password logins on `POST /api/auth/login` (and say so in `GET /api/auth/login`).',
+  }),
+  nonAdminCanCreateProject: setting({
+    key: 'non_admin_can_create_project', env: ['SEMAPHORE_NON_ADMIN_CAN_CREATE_PROJECT'], default: false, parse: bool,
+    doc: 'Reported as `can_create_project` of non-admin users by `GET /api/user`.',
+  }),
+  sessionIdleHours: setting({
+    key: 'session_idle_hours', env: ['SEMAUTH_SESSION_IDLE_HOURS'], default: 7 * 24 * HOUR, parse: int(1, 24 * 3650),
+    doc: 'A session ends after this many hours without use (Semaphore: 7 days).',
+  }),
+  sessionMaxLifeHours: setting({
+    key: 'max_session_life_hours', env: ['SEMAUTH_MAX_SESSION_LIFE_HOURS'], default: 30 * 24 * HOUR, parse: int(1, 24 * 3650),
+    doc: 'A session ends this many hours after login, however much it is used.',
+  }),
+  cookieSecure: setting({
+    key: 'cookie_secure', env: ['SEMAUTH_COOKIE_SECURE'], default: 'auto' as 'auto' | 'always' | 'never',
+    parse: oneOf(['auto', 'always', 'never'] as const),
+    doc: '`auto`: the cookie is `Secure` when the request came over HTTPS (directly or via a trusted proxy); `always` / `never` force it.',
+  }),
+  trustProxy: setting({
+    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: false, parse: bool,
+    doc: 'Take the client address from `X-Forwarded-For`/`X-Real-IP` and the scheme from `X-Forwarded-Proto`. Only behind a proxy that sets them.',
+  }),
+  allowedOrigins: setting({
+    key: 'allowed_origins', env: ['SEMAUTH_ALLOWED_ORIGINS'], default: [] as string[], parse: origins,
+    doc: 'Extra origins (comma-separated) allowed to send cookie-authenticated state-changing requests.',
+  }),
+  adminPassword: setting({
+    key: 'admin_password', env: ['SEMAUTH_ADMIN_PASSWORD'], default: '', parse: str, secret: true,
+    doc: 'Password of the `admin` user created on first start when there are no users; random and printed once if empty.',
+  }),
+  logLevel: setting({
+    key: 'log_level', env: ['SEMAUTH_LOG_LEVEL'], default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level (logs are JSON lines on stdout).',
+  }),
+  bodyLimitBytes: setting({
+    key: 'body_limit_bytes', env: ['SEMAUTH_BODY_LIMIT_BYTES'], default: 64 * 1024, parse: int(1024, 10 * 1024 * 1024),
+    doc: 'Largest accepted request body; larger ones get `413`.',
+  }),
+  loginMaxFailuresPerAccountAddress: setting({
+    key: 'login_max_failures_per_account_address', env: ['SEMAUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS'], default: 10,
+    parse: int(1, 1_000_000), doc: 'Failed logins for one account from one client address within the window before `429`.',
+  }),
+  loginMaxFailuresPerAddress: setting({
+    key: 'login_max_failures_per_address', env: ['SEMAUTH_LOGIN_MAX_FAILURES_PER_ADDRESS'], default: 100,
+    parse: int(1, 1_000_000), doc: 'Failed logins from one client address (any accounts) within the window before `429`.',
+  }),
+  loginThrottleWindowSeconds: setting({
+    key: 'login_throttle_window_seconds', env: ['SEMAUTH_LOGIN_THROTTLE_WINDOW_SECONDS'], default: 15 * 60,
+    parse: int(1, 7 * 24 * 3600), doc: 'Length of the throttling window, and how long a throttled client waits.',
+  }),
+  argon2MemoryKiB: setting({
+    key: 'argon2_memory_kib', env: ['SEMAUTH_ARGON2_MEMORY_KIB'], default: 19456, parse: int(8192, 1024 * 1024),
+    doc: 'Argon2id memory per hash in KiB (OWASP: 19 MiB with t=2).',
+  }),
+  argon2TimeCost: setting({
+    key: 'argon2_time_cost', env: ['SEMAUTH_ARGON2_TIME_COST'], default: 2, parse: int(1, 20), doc: 'Argon2id iterations.',
+  }),
+  auditRetentionDays: setting({
+    key: 'audit_retention_days', env: ['SEMAUTH_AUDIT_RETENTION_DAYS'], default: 90, parse: int(1, 36500),
+    doc: 'Audit log entries older than this are pruned.',
+  }),
+  ignoredKeys: setting({
+    key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,
+    doc: 'Extra config.json keys to ignore (for a config file shared with other tools).',
+  }),
+} as const;
+
+export type Settings = typeof settings;
+export type Config = { readonly [K in keyof Settings]: Settings[K]['default'] };

@@ -1,0 +1,49 @@
+/**
+ * Generation and hashing of bearer secrets (API tokens, session cookies).
+ * Only SHA-256 digests are ever stored: the secrets have 192+ bits of entropy,
+ * so a fast hash is enough (a slow KDF is for low-entropy passwords).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Semaphore's token shape: 32 CSPRNG bytes, base64url *with* padding, lower-cased (44 chars). */
+export function newApiToken(): string {
+  return randomBytes(32).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').toLowerCase();
+}
+
+/** Tokens are matched case-insensitively (Semaphore's are lower-case). */
+export function normaliseApiToken(token: string): string {
+  return token.toLowerCase();
+}
+
+/** Listed id of a token: its first 8 characters, as Semaphore ≥ 2.15 shows. */
+export function tokenPrefix(token: string): string {
+  return token.slice(0, 8);
+}
+
+export const API_TOKEN_PATTERN = /^[a-z0-9_=-]{44}$/;
+export const TOKEN_PREFIX_PATTERN = /^[a-z0-9_=-]{8}$/;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A session credential `<id>.<secret>`: the id locates the row, the secret proves possession. */
+export function newSessionCredential(): { id: string; secret: string; cookieValue: string } {
+  const id = randomBytes(12).toString('base64url');
+  const secret = randomBytes(24).toString('base64url');
+  return { id, secret, cookieValue: `${id}.${secret}` };
+}
+
+export const SESSION_COOKIE_PATTERN = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{32})$/;
+
+export function parseSessionCredential(value: string): { id: string; secret: string } | null {
+  const m = SESSION_COOKIE_PATTERN.exec(value);
+  return m ? { id: m[1]!, secret: m[2]! } : null;
+}
+
+/** Constant-time equality of two hex digests of equal length. */
+export function digestsEqual(a: string, b: string): boolean {
+  const ba = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ba.length === bb.length && ba.length > 0 && timingSafeEqual(ba, bb);
+}

@@ -1,0 +1,55 @@
+/**
+ * The one error catalogue: every error the service can answer with, its HTTP
+ * status and its human sentence. Services throw `AppError(code)`; the HTTP
+ * error handler turns it into `{"error": message, "code": code}`. Messages of
+ * 5xx errors never carry internals.
+ */
+export const ERRORS = {
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  INVALID_UTF8: { status: 400, message: 'The request body is not valid UTF-8.' },
+  JSON_TOO_DEEP: { status: 400, message: 'The request body is nested too deeply.' },
+  INVALID_BODY: { status: 400, message: 'The request body is missing or invalid.' },
+  INVALID_LOGIN_BODY: { status: 400, message: 'The login body must be a JSON object with non-empty string fields "auth" and "password".' },
+  INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: expected a 44-character token or its 8-character id.' },
+  INVALID_TOKEN_OPTIONS: { status: 400, message: 'Token options must be {"name": string, "expires_at": RFC 3339 date-time in the future}.' },
+  INVALID_QUERY: { status: 400, message: 'The query string is invalid.' },
+  BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication required: send a valid session cookie or API token.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid login or password.' },
+  PASSWORD_LOGIN_DISABLED: { status: 403, message: 'Password login is disabled on this server.' },
+  CROSS_ORIGIN_REQUEST: { status: 403, message: 'Cross-origin request refused: the Origin or Referer is not allowed for cookie-authenticated requests.' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'No API token of yours matches this id.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'Not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this path.' },
+  TOKEN_AMBIGUOUS: { status: 409, message: 'This 8-character id matches more than one of your tokens: use the whole token.' },
+  USER_EXISTS: { status: 409, message: 'A user with this login or e-mail already exists.' },
+  USER_NOT_FOUND: { status: 404, message: 'No such user.' },
+  INVALID_USER: { status: 400, message: 'The user data is invalid.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
+  INTERNAL: { status: 500, message: 'Internal server error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    /** A more specific sentence; safe to show the client (never for 5xx). */
+    detail?: string,
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function errorBody(code: ErrorCode, message?: string): { error: string; code: ErrorCode } {
+  return { error: message ?? ERRORS[code].message, code };
+}

@@ -1,0 +1,57 @@
+/**
+ * One body parser for every content type (SPEC §3): Semaphore parses JSON
+ * whatever the label, an Ansible collection labels its JSON login as a form,
+ * and the seed's client sends `Content-Type: application/json` with no body.
+ * Bodies are UTF-8 whatever charset is named; invalid UTF-8, invalid JSON and
+ * absurd nesting are 400s. An empty body is "no body", never an error.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+export const MAX_JSON_DEPTH = 32;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Deepest bracket nesting outside strings; stops counting once past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+export function parseJsonBody(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new AppError('INVALID_UTF8');
+  }
+  if (text.trim() === '') return undefined;
+  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new AppError('JSON_TOO_DEEP');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('INVALID_JSON');
+  }
+}
+
+export function registerBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (oversized
+ * headers, malformed request lines). Answered as JSON like every other error.
+ */
+import type { Socket } from 'node:net';
+import { ERRORS, errorBody, type ErrorCode } from '../errors.js';
+
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+  const body = JSON.stringify(errorBody(code));
+  const reason = code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${ERRORS[code].status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

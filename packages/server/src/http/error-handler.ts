@@ -1,0 +1,46 @@
+/**
+ * Maps every failure to a JSON `{"error", "code"}` answer: AppErrors by the
+ * catalogue, Fastify's own 4xx errors by their status, a lost database to 503,
+ * anything else to a 500 that reveals nothing (and is logged).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERRORS, errorBody, type ErrorCode } from '../errors.js';
+import { isUnavailable } from '../storage/kysely/errors.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_BODY',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+};
+
+function sendError(reply: FastifyReply, code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+  return reply.code(ERRORS[code].status).headers(headers).type('application/json').send(errorBody(code, message));
+}
+
+export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) return sendError(reply, error.code, error.message, error.headers);
+  const fe = error as FastifyError;
+  if (fe.validation) return sendError(reply, 'BAD_REQUEST', `Invalid request: ${fe.message}`);
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return sendError(reply, mapped);
+  if (isUnavailable(error)) {
+    request.log.warn({ err: { code: fe.code, message: fe.message } }, 'database unavailable');
+    return sendError(reply, 'DATABASE_UNAVAILABLE', undefined, { 'retry-after': '1' });
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return reply.code(fe.statusCode).type('application/json').send({ error: 'The request is malformed.', code: 'BAD_REQUEST' });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendError(reply, 'INTERNAL');
+}
+
+export function registerErrorHandling(app: FastifyInstance, knownPaths: () => Set<string>) {
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.url.split('?')[0] ?? '').replace(/\/+$/, '');
+    // A path we serve, with a method we do not: say so.
+    return knownPaths().has(path) ? sendError(reply, 'METHOD_NOT_ALLOWED') : sendError(reply, 'ROUTE_NOT_FOUND');
+  });
+}

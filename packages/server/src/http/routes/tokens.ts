@@ -1,0 +1,94 @@
+/** Personal API tokens: list, create, revoke (SPEC §1 "API tokens"). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { NewTokenOptions } from '../../services/tokens.js';
+import { parseRfc3339 } from '../../time.js';
+import { authenticate } from '../guards/authenticate.js';
+import { sameOrigin } from '../guards/same-origin.js';
+import { tokenJson } from '../presenters.js';
+import { noContent } from '../reply.js';
+import { clientContext } from '../request-context.js';
+import { ref, routeSchema } from '../schemas.js';
+import type { RouteDeps } from './deps.js';
+
+/** Longest path id we even look at; a token is 44 characters. */
+const MAX_TOKEN_ID_LENGTH = 128;
+
+function wantsExtended(request: FastifyRequest): boolean {
+  const v = (request.query as Record<string, unknown> | undefined)?.extended;
+  return v === 'true' || v === '1';
+}
+
+/** Optional body of POST /user/tokens: absent, empty, {} or {name, expires_at}. */
+function parseTokenOptions(body: unknown): { options: NewTokenOptions; optedIn: boolean } {
+  if (body === undefined || body === null) return { options: {}, optedIn: false };
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('INVALID_TOKEN_OPTIONS');
+  const b = body as Record<string, unknown>;
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(b, k);
+  const options: NewTokenOptions = {};
+  if (has('name') && b.name !== null) {
+    if (typeof b.name !== 'string') throw new AppError('INVALID_TOKEN_OPTIONS', '"name" must be a string.');
+    options.name = b.name;
+  }
+  if (has('expires_at') && b.expires_at !== null && b.expires_at !== '') {
+    const at = typeof b.expires_at === 'string' ? parseRfc3339(b.expires_at) : null;
+    if (at === null) throw new AppError('INVALID_TOKEN_OPTIONS', '"expires_at" must be an RFC 3339 date-time such as 2027-01-31T12:00:00Z.');
+    options.expiresAt = at;
+  }
+  return { options, optedIn: has('name') || has('expires_at') };
+}
+
+const extendedQuery = {
+  type: 'object',
+  properties: { extended: { type: 'string', enum: ['true', 'false', '1', '0'], description: "semauth: 'true' adds name, expires_at and last_used_at" } },
+} as const;
+
+export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDeps): void {
+  const requireUser = authenticate(services);
+  const requireSameOrigin = sameOrigin(config, 'cookie-auth');
+
+  app.get(
+    '/user/tokens',
+    {
+      preHandler: [requireUser],
+      schema: routeSchema({ summary: 'Fetch API tokens for user', tags: ['authentication', 'user'], querystring: extendedQuery, response: { 200: { type: 'array', items: ref('APIToken') } } }),
+    },
+    async (request) => {
+      const extended = wantsExtended(request);
+      const tokens = await services.tokens.list(request.auth!.user.id);
+      return tokens.map((t) => tokenJson(t, t.prefix, services.tokens.isExpired(t), extended));
+    },
+  );
+
+  app.post(
+    '/user/tokens',
+    {
+      preHandler: [requireUser, requireSameOrigin],
+      schema: routeSchema({ summary: 'Create an API token', tags: ['authentication', 'user'], querystring: extendedQuery, 'x-body': 'TokenOptions', response: { 201: ref('APIToken') } }),
+    },
+    async (request, reply) => {
+      const { options, optedIn } = parseTokenOptions(request.body);
+      const user = request.auth!.user;
+      const { secret, record } = await services.tokens.create(user.id, options);
+      await services.audit.record('token.created', clientContext(request, config), { userId: user.id, login: user.username, detail: { token_id: record.prefix } });
+      // The whole secret is in this body, and only here: no cache may keep it.
+      return reply.code(201).send(tokenJson(record, secret, false, optedIn || wantsExtended(request)));
+    },
+  );
+
+  app.delete<{ Params: { api_token_id: string } }>(
+    '/user/tokens/:api_token_id',
+    {
+      preHandler: [requireUser, requireSameOrigin],
+      schema: routeSchema({ summary: 'Expires API token', tags: ['authentication', 'user'], querystring: extendedQuery, params: { type: 'object', properties: { api_token_id: { type: 'string' } } } }),
+    },
+    async (request, reply) => {
+      const id = request.params.api_token_id;
+      if (id.length > MAX_TOKEN_ID_LENGTH) throw new AppError('INVALID_TOKEN_ID');
+      const user = request.auth!.user;
+      const prefix = await services.tokens.revoke(user.id, id);
+      await services.audit.record('token.revoked', clientContext(request, config), { userId: user.id, login: user.username, detail: { token_id: prefix } });
+      return noContent(reply);
+    },
+  );
+}

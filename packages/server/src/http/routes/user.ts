@@ -1,0 +1,14 @@
+/** The caller's own user (SPEC §2). */
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '../guards/authenticate.js';
+import { userJson } from '../presenters.js';
+import { ref, routeSchema } from '../schemas.js';
+import type { RouteDeps } from './deps.js';
+
+export function userRoutes(app: FastifyInstance, { config, services }: RouteDeps): void {
+  app.get(
+    '/user',
+    { preHandler: [authenticate(services)], schema: routeSchema({ summary: 'Fetch logged in user', tags: ['user'], response: { 200: ref('User') } }) },
+    async (request) => userJson(request.auth!.user, config.nonAdminCanCreateProject),
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The server process: load config → open storage → migrate → bootstrap the
+ * first admin → buildApp → listen → stop cleanly on SIGTERM/SIGINT.
+ */
+import { buildApp, apiPrefix } from './app.js';
+import { configWarnings } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createServices } from './services/index.js';
+import { openStorage } from './storage/open.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const storage = await openStorage(config);
+  try {
+    await storage.migrate();
+  } catch (e) {
+    await storage.close().catch(() => {});
+    throw e;
+  }
+  const services = createServices(storage, config);
+  const app = buildApp(config, { storage, services });
+  for (const w of configWarnings(config)) app.log.warn(w);
+
+  const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });
+  if (boot.created && boot.generated) {
+    // Printed once, on stderr rather than through the logger, so it never lands in shipped logs.
+    process.stderr.write(
+      `\nsemauth: created user "admin" with password: ${boot.password}\n` +
+        'semauth: it is shown only this once — change it with `npx semauth user change-by-login --login admin --password-stdin`.\n\n',
+    );
+  } else if (boot.created) {
+    app.log.info('created user "admin" with the password from SEMAUTH_ADMIN_PASSWORD');
+  }
+  const pruned = await services.audit.prune(config.auditRetentionDays);
+  if (pruned > 0) app.log.info({ pruned }, 'pruned old audit entries');
+
+  let address: string;
+  try {
+    address = await app.listen({ host: config.interface, port: config.port });
+  } catch (e) {
+    await storage.close().catch(() => {});
+    throw e;
+  }
+  app.log.info({ url: `${address}${apiPrefix(config)}` }, 'semauth listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then release the database.
+      await app.close();
+      await storage.close();
+    })());
+
+  if (opts.handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+  }
+  return { url: address, close };
+}

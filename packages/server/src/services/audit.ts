@@ -1,0 +1,49 @@
+/**
+ * The audit trail: security events written durably to the database. Entries
+ * hold logins, addresses and ids — never a password, cookie or token secret
+ * (token events carry the 8-character listed id only).
+ */
+import type { AuditStore } from '../storage/types.js';
+import type { Clock, ClientContext } from './context.js';
+
+export type AuditEvent =
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'login.throttled'
+  | 'logout'
+  | 'token.created'
+  | 'token.revoked'
+  | 'password.changed'
+  | 'user.created'
+  | 'user.updated'
+  | 'user.deleted';
+
+/** User agents are client-controlled: keep them short and printable. */
+function clean(text: string | null, max: number): string | null {
+  if (text === null) return null;
+  return text.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, max);
+}
+
+export class AuditService {
+  constructor(private readonly store: AuditStore, private readonly now: Clock) {}
+
+  async record(
+    event: AuditEvent,
+    ctx: ClientContext,
+    subject: { userId?: number | null; login?: string | null; detail?: Record<string, unknown> },
+  ): Promise<void> {
+    await this.store.append({
+      at: this.now(),
+      event,
+      userId: subject.userId ?? null,
+      login: clean(subject.login ?? null, 256),
+      address: clean(ctx.address, 128),
+      userAgent: clean(ctx.userAgent, 512),
+      detail: subject.detail ?? null,
+    });
+  }
+
+  async prune(retentionDays: number): Promise<number> {
+    return this.store.prune(this.now() - retentionDays * 86_400_000);
+  }
+}

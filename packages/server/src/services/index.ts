@@ -1,0 +1,46 @@
+/** Wires the services over a Storage. One place, so app, CLI and tests agree. */
+import type { Config } from '../config/schema.js';
+import { PasswordHasher } from '../crypto/passwords.js';
+import type { Storage } from '../storage/types.js';
+import { AuditService } from './audit.js';
+import { systemClock, type Clock } from './context.js';
+import { LoginService } from './login.js';
+import { SessionService } from './sessions.js';
+import { LoginThrottle } from './throttle.js';
+import { TokenService } from './tokens.js';
+import { UserService } from './users.js';
+
+export interface Services {
+  audit: AuditService;
+  sessions: SessionService;
+  tokens: TokenService;
+  users: UserService;
+  login: LoginService;
+  throttle: LoginThrottle;
+  hasher: PasswordHasher;
+  now: Clock;
+}
+
+export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
+  const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
+  const audit = new AuditService(storage.audit, now);
+  const sessions = new SessionService(
+    storage.sessions,
+    storage.users,
+    { idleMs: config.sessionIdleHours * 3_600_000, absoluteMs: config.sessionMaxLifeHours * 3_600_000 },
+    now,
+  );
+  const throttle = new LoginThrottle(
+    storage.throttle,
+    {
+      perAccountAddress: config.loginMaxFailuresPerAccountAddress,
+      perAddress: config.loginMaxFailuresPerAddress,
+      windowSeconds: config.loginThrottleWindowSeconds,
+    },
+    now,
+  );
+  const tokens = new TokenService(storage.tokens, storage.users, now);
+  const users = new UserService(storage.users, hasher, sessions, audit, now);
+  const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
+  return { audit, sessions, tokens, users, login, throttle, hasher, now };
+}

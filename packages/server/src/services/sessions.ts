@@ -1,0 +1,74 @@
+/**
+ * Cookie sessions: `<id>.<secret>`, only SHA-256 of the secret stored, a new
+ * session on every login, real revocation on logout. "Last active" is written
+ * at most once per TOUCH_INTERVAL_MS per session, not on every request.
+ */
+import { digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
+import type { SessionStore, UserRecord, UserStore } from '../storage/types.js';
+import type { Clock } from './context.js';
+
+export const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface AuthenticatedSession {
+  user: UserRecord;
+  sessionId: string;
+}
+
+export class SessionService {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly users: UserStore,
+    private readonly lifetimes: SessionLifetimes,
+    private readonly now: Clock,
+  ) {}
+
+  /** Starts a session and returns the cookie value. */
+  async create(userId: number): Promise<{ cookieValue: string; sessionId: string; expiresAt: number }> {
+    const cred = newSessionCredential();
+    const now = this.now();
+    const expiresAt = now + this.lifetimes.absoluteMs;
+    await this.sessions.create({
+      id: cred.id,
+      secretHash: sha256Hex(cred.secret),
+      userId,
+      createdAt: now,
+      lastActiveAt: now,
+      expiresAt,
+      revokedAt: null,
+    });
+    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt };
+  }
+
+  /** The session's user, or null for anything invalid, expired, revoked or disabled. */
+  async authenticate(cookieValue: string): Promise<AuthenticatedSession | null> {
+    const cred = parseSessionCredential(cookieValue);
+    if (!cred) return null;
+    const s = await this.sessions.findById(cred.id);
+    if (!s || !digestsEqual(s.secretHash, sha256Hex(cred.secret))) return null;
+    const now = this.now();
+    if (s.revokedAt !== null || now >= s.expiresAt || now - s.lastActiveAt >= this.lifetimes.idleMs) return null;
+    const user = await this.users.findById(s.userId);
+    if (!user || user.disabled) return null;
+    if (now - s.lastActiveAt >= TOUCH_INTERVAL_MS) await this.sessions.touch(s.id, now);
+    return { user, sessionId: s.id };
+  }
+
+  /** Ends the session the cookie names, if the cookie proves it. Returns its user id. */
+  async revoke(cookieValue: string): Promise<number | null> {
+    const cred = parseSessionCredential(cookieValue);
+    if (!cred) return null;
+    const s = await this.sessions.findById(cred.id);
+    if (!s || s.revokedAt !== null || !digestsEqual(s.secretHash, sha256Hex(cred.secret))) return null;
+    await this.sessions.revoke(s.id, this.now());
+    return s.userId;
+  }
+
+  revokeAllForUser(userId: number, exceptSessionId?: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, this.now(), exceptSessionId);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Personal API tokens. The secret is shown once, at creation; the database
+ * keeps only its SHA-256. Listed ids are the first 8 characters. `last used`
+ * is recorded at most once per TOUCH_INTERVAL_MS per token.
+ */
+import {
+  API_TOKEN_PATTERN,
+  TOKEN_PREFIX_PATTERN,
+  newApiToken,
+  normaliseApiToken,
+  sha256Hex,
+  tokenPrefix,
+} from '../crypto/secrets.js';
+import { AppError } from '../errors.js';
+import type { TokenRecord, TokenStore, UserRecord, UserStore } from '../storage/types.js';
+import type { Clock } from './context.js';
+import { TOUCH_INTERVAL_MS } from './sessions.js';
+
+export const MAX_TOKEN_NAME_LENGTH = 255;
+/** Longer bearer values cannot be tokens; refuse them before hashing. */
+const MAX_PRESENTED_TOKEN_LENGTH = 512;
+
+export interface NewTokenOptions {
+  name?: string;
+  expiresAt?: number | null;
+}
+
+export class TokenService {
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly users: UserStore,
+    private readonly now: Clock,
+  ) {}
+
+  /** Creates a token; `secret` is the whole token, to be shown once. */
+  async create(userId: number, opts: NewTokenOptions = {}): Promise<{ secret: string; record: TokenRecord }> {
+    const now = this.now();
+    const name = opts.name ?? '';
+    if (name.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+      throw new AppError('INVALID_TOKEN_OPTIONS', `Token names are at most ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
+    }
+    if (opts.expiresAt != null && opts.expiresAt <= now) {
+      throw new AppError('INVALID_TOKEN_OPTIONS', '"expires_at" must be in the future.');
+    }
+    const secret = newApiToken();
+    const record: TokenRecord = {
+      hash: sha256Hex(secret),
+      prefix: tokenPrefix(secret),
+      userId,
+      name,
+      createdAt: now,
+      expiresAt: opts.expiresAt ?? null,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.tokens.create(record);
+    return { secret, record };
+  }
+
+  list(userId: number): Promise<TokenRecord[]> {
+    return this.tokens.listByUser(userId);
+  }
+
+  isExpired(t: TokenRecord): boolean {
+    return t.expiresAt !== null && this.now() >= t.expiresAt;
+  }
+
+  /**
+   * Revokes one of the caller's tokens, named by the whole token or its
+   * 8-character listed id. Revoking an already revoked token succeeds again
+   * (idempotent DELETE). Returns the revoked token's listed id.
+   */
+  async revoke(userId: number, id: string): Promise<string> {
+    const value = normaliseApiToken(id);
+    if (API_TOKEN_PATTERN.test(value)) {
+      const t = await this.tokens.findByHash(sha256Hex(value));
+      if (!t || t.userId !== userId) throw new AppError('TOKEN_NOT_FOUND');
+      if (t.revokedAt === null) await this.tokens.revoke(t.hash, this.now());
+      return t.prefix;
+    }
+    if (!TOKEN_PREFIX_PATTERN.test(value)) throw new AppError('INVALID_TOKEN_ID');
+    const matches = await this.tokens.findByPrefix(userId, value);
+    const live = matches.filter((t) => t.revokedAt === null);
+    if (live.length > 1) throw new AppError('TOKEN_AMBIGUOUS');
+    if (live.length === 1) {
+      await this.tokens.revoke(live[0]!.hash, this.now());
+      return value;
+    }
+    if (matches.length > 0) return value;
+    throw new AppError('TOKEN_NOT_FOUND');
+  }
+
+  /** The token's user, or null for unknown, revoked, expired tokens and disabled users. */
+  async authenticate(presented: string): Promise<{ user: UserRecord; token: TokenRecord } | null> {
+    if (presented.length === 0 || presented.length > MAX_PRESENTED_TOKEN_LENGTH) return null;
+    const t = await this.tokens.findByHash(sha256Hex(normaliseApiToken(presented)));
+    const now = this.now();
+    if (!t || t.revokedAt !== null || (t.expiresAt !== null && now >= t.expiresAt)) return null;
+    const user = await this.users.findById(t.userId);
+    if (!user || user.disabled) return null;
+    if (t.lastUsedAt === null || now - t.lastUsedAt >= TOUCH_INTERVAL_MS) await this.tokens.touch(t.hash, now);
+    return { user, token: t };
+  }
+}

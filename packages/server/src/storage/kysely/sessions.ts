@@ -1,0 +1,67 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable } from '../schema.js';
+import type { SessionRecord, SessionStore, StorageStats } from '../types.js';
+
+function toRecord(r: Selectable<SessionsTable>): SessionRecord {
+  return {
+    id: r.id,
+    secretHash: r.secret_hash,
+    userId: Number(r.user_id),
+    createdAt: Number(r.created_at),
+    lastActiveAt: Number(r.last_active_at),
+    expiresAt: Number(r.expires_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  };
+}
+
+export class KyselySessionStore implements SessionStore {
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
+
+  async create(s: SessionRecord): Promise<void> {
+    this.stats.writes++;
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        secret_hash: s.secretHash,
+        user_id: s.userId,
+        created_at: s.createdAt,
+        last_active_at: s.lastActiveAt,
+        expires_at: s.expiresAt,
+        revoked_at: s.revokedAt,
+      })
+      .execute();
+  }
+
+  async findById(id: string): Promise<SessionRecord | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    this.stats.writes++;
+    await this.db.updateTable('sessions').set({ last_active_at: at }).where('id', '=', id).execute();
+  }
+
+  async revoke(id: string, at: number): Promise<void> {
+    this.stats.writes++;
+    await this.db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  async revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
+    this.stats.writes++;
+    let q = this.db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async prune(before: number): Promise<number> {
+    this.stats.writes++;
+    const r = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

@@ -1,0 +1,46 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { StorageStats, ThrottleStore } from '../types.js';
+
+/**
+ * Failure counters live in the database, not in memory, so that every
+ * instance sees the same budget and a restart does not reset it.
+ */
+export class KyselyThrottleStore implements ThrottleStore {
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
+
+  async failures(keys: string[], since: number) {
+    const out = new Map<string, { count: number; windowStartedAt: number }>();
+    if (keys.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('key', 'in', keys)
+      .where('window_started_at', '>=', since)
+      .execute();
+    for (const r of rows) out.set(r.key, { count: Number(r.failures), windowStartedAt: Number(r.window_started_at) });
+    return out;
+  }
+
+  async recordFailure(keys: string[], now: number, since: number): Promise<void> {
+    if (keys.length === 0) return;
+    this.stats.writes++;
+    // One atomic upsert per key: a window that ended restarts at 1.
+    await this.db
+      .insertInto('login_throttle')
+      .values(keys.map((key) => ({ key, failures: 1, window_started_at: now })))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failures: sql`case when login_throttle.window_started_at < ${since} then 1 else login_throttle.failures + 1 end`,
+          window_started_at: sql`case when login_throttle.window_started_at < ${since} then ${now} else login_throttle.window_started_at end`,
+        }),
+      )
+      .execute();
+  }
+
+  async reset(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.stats.writes++;
+    await this.db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
+  }
+}

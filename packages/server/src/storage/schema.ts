@@ -1,0 +1,61 @@
+/** Table shapes as Kysely sees them. Times are epoch ms (bigint), flags 0/1. */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  name: string;
+  email: string;
+  password_hash: string | null;
+  admin: number;
+  external: number;
+  alert: number;
+  disabled: number;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: number;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ApiTokensTable {
+  token_hash: string;
+  prefix: string;
+  user_id: number;
+  name: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  event: string;
+  user_id: number | null;
+  login: string | null;
+  address: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+}
