@@ -4,12 +4,6 @@ import type { APIToken, CreateTokenOptions, Login, LoginMetadata, RequestOptions
 import { createTokenBody } from './wire.js';
 
 /**
- * Asks semauth to include its token extensions (`name`, `expires_at`,
- * `last_used_at`). Sent on every token request; Semaphore ignores it.
- */
-const EXTENDED = { extended: 'true' } as const;
-
-/**
  * Login, logout and API tokens: the seed's `AuthenticationApi`, one method
  * per endpoint, camel-cased (`auth_login_post` → `authLoginPost`).
  *
@@ -35,11 +29,7 @@ export class AuthenticationApi extends BaseApi {
   async authLoginPost(login: Login, init?: RequestOptions): Promise<void> {
     const response = await this.send({
       operation: 'authLoginPost',
-      method: 'POST',
-      path: '/auth/login',
       body: { auth: login.auth, password: login.password },
-      authenticated: false,
-      expect: 'nothing',
       signal: init?.signal,
     });
     const cookie = sessionCookieFromResponse(response.headers);
@@ -52,14 +42,7 @@ export class AuthenticationApi extends BaseApi {
    * a copy of the cookie stops working too. A bearer token is not revoked.
    */
   async authLogoutPost(init?: RequestOptions): Promise<void> {
-    await this.send({
-      operation: 'authLogoutPost',
-      method: 'POST',
-      path: '/auth/logout',
-      authenticated: true,
-      expect: 'nothing',
-      signal: init?.signal,
-    });
+    await this.send({ operation: 'authLogoutPost', signal: init?.signal });
     this.configuration.apiKey.cookie = undefined;
   }
 
@@ -70,15 +53,7 @@ export class AuthenticationApi extends BaseApi {
    * @throws ApiException `401` when not authenticated.
    */
   async userTokensGet(init?: RequestOptions): Promise<APIToken[]> {
-    const response = await this.send({
-      operation: 'userTokensGet',
-      method: 'GET',
-      path: '/user/tokens',
-      query: EXTENDED,
-      authenticated: true,
-      expect: 'json',
-      signal: init?.signal,
-    });
+    const response = await this.send({ operation: 'userTokensGet', signal: init?.signal });
     return response.body as APIToken[];
   }
 
@@ -95,12 +70,7 @@ export class AuthenticationApi extends BaseApi {
   async userTokensPost(options?: CreateTokenOptions, init?: RequestOptions): Promise<APIToken> {
     const response = await this.send({
       operation: 'userTokensPost',
-      method: 'POST',
-      path: '/user/tokens',
-      query: EXTENDED,
       body: createTokenBody(options),
-      authenticated: true,
-      expect: 'json',
       signal: init?.signal,
     });
     return response.body as APIToken;
@@ -122,11 +92,7 @@ export class AuthenticationApi extends BaseApi {
     }
     await this.send({
       operation: 'userTokensApiTokenIdDelete',
-      method: 'DELETE',
-      path: `/user/tokens/${encodeURIComponent(apiTokenId)}`,
-      query: EXTENDED,
-      authenticated: true,
-      expect: 'nothing',
+      pathParams: { api_token_id: apiTokenId },
       signal: init?.signal,
     });
   }
@@ -136,14 +102,7 @@ export class AuthenticationApi extends BaseApi {
    * whether password login is enabled. Needs no authentication.
    */
   async authLoginGet(init?: RequestOptions): Promise<LoginMetadata> {
-    const response = await this.send({
-      operation: 'authLoginGet',
-      method: 'GET',
-      path: '/auth/login',
-      authenticated: false,
-      expect: 'json',
-      signal: init?.signal,
-    });
+    const response = await this.send({ operation: 'authLoginGet', signal: init?.signal });
     return response.body as LoginMetadata;
   }
 }

@@ -14,7 +14,7 @@ export abstract class BaseApi {
     this.configuration = configuration;
   }
 
-  /** Sends one request described by an API method. */
+  /** Sends one call of an operation listed in OPERATIONS. */
   protected send(request: HttpRequest): Promise<HttpResponse> {
     return send(this.configuration, request);
   }

@@ -1,23 +1,21 @@
 import type { Configuration } from './configuration.js';
 import { Interrupted, withDeadline } from './deadline.js';
 import { ApiException, NetworkError, TimeoutError } from './errors.js';
+import { expandPath, OPERATIONS, type OperationName, type OperationSpec } from './operations.js';
 
-/** One HTTP exchange, as an API method describes it. */
+/** One call of an operation: which one, and this call's values. */
 export interface HttpRequest {
-  /** SDK method name, used in error messages. */
-  operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
-  /** Path below `basePath`, starting with `/`, with ids already encoded. */
-  path: string;
-  query?: Record<string, string>;
+  /** The SDK method; its row in OPERATIONS says method, path and auth. */
+  operation: OperationName;
+  /** Values of the path's `{name}` placeholders, unencoded. */
+  pathParams?: Record<string, string>;
   /** Serialised as JSON when present. */
   body?: unknown;
-  /** Send the configured credentials. Off for the public routes. */
-  authenticated: boolean;
-  /** What a successful response carries. */
-  expect: 'json' | 'text' | 'nothing';
   signal?: AbortSignal | undefined;
 }
+
+/** A request with its operation's spec resolved. */
+type ResolvedRequest = HttpRequest & OperationSpec;
 
 /** A successful response. `body` is parsed according to `expect`. */
 export interface HttpResponse {
@@ -40,8 +38,9 @@ interface RawResponse {
  * `ApiException` (non-2xx, or a 2xx that is not the promised JSON),
  * `NetworkError`, `TimeoutError`, or the caller's abort reason.
  */
-export async function send(configuration: Configuration, request: HttpRequest): Promise<HttpResponse> {
-  const url = buildUrl(configuration.basePath, request.path, request.query);
+export async function send(configuration: Configuration, call: HttpRequest): Promise<HttpResponse> {
+  const request: ResolvedRequest = { ...OPERATIONS[call.operation], ...call };
+  const url = buildUrl(configuration.basePath, expandPath(request.path, call.pathParams), request.query);
   const init: RequestInit = {
     method: request.method,
     headers: buildHeaders(configuration, request),
@@ -66,7 +65,7 @@ export async function send(configuration: Configuration, request: HttpRequest): 
 }
 
 /** Performs the fetch and reads the whole body under the deadline. */
-async function exchange(configuration: Configuration, request: HttpRequest, url: string, init: RequestInit): Promise<RawResponse> {
+async function exchange(configuration: Configuration, request: ResolvedRequest, url: string, init: RequestInit): Promise<RawResponse> {
   // Called as a plain function: browsers throw "Illegal invocation" when
   // `window.fetch` runs with another object (the Configuration) as `this`.
   const fetchFn = configuration.fetch ?? globalThis.fetch;
@@ -94,12 +93,12 @@ async function exchange(configuration: Configuration, request: HttpRequest, url:
   }
 }
 
-function buildUrl(basePath: string, path: string, query: Record<string, string> | undefined): string {
+function buildUrl(basePath: string, path: string, query: Readonly<Record<string, string>> | undefined): string {
   const search = query === undefined ? '' : `?${new URLSearchParams(query).toString()}`;
   return `${basePath}${path}${search}`;
 }
 
-function buildHeaders(configuration: Configuration, request: HttpRequest): Headers {
+function buildHeaders(configuration: Configuration, request: ResolvedRequest): Headers {
   const headers = new Headers(configuration.headers);
   headers.set('Accept', request.expect === 'text' ? 'text/plain' : 'application/json');
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
@@ -128,7 +127,7 @@ function parseErrorBody(raw: RawResponse): unknown {
   }
 }
 
-function parseSuccessBody(raw: RawResponse, request: HttpRequest): unknown {
+function parseSuccessBody(raw: RawResponse, request: ResolvedRequest): unknown {
   if (request.expect === 'nothing') return undefined;
   if (request.expect === 'text') return raw.text;
   // JSON is parsed whatever the content type says: the promise is JSON.

@@ -10,14 +10,7 @@ import type { RequestOptions } from './models.js';
 export class PingApi extends BaseApi {
   /** `GET /ping`; resolves to `"pong"` when the server is up. */
   async pingGet(init?: RequestOptions): Promise<string> {
-    const response = await this.send({
-      operation: 'pingGet',
-      method: 'GET',
-      path: '/ping',
-      authenticated: false,
-      expect: 'text',
-      signal: init?.signal,
-    });
+    const response = await this.send({ operation: 'pingGet', signal: init?.signal });
     return response.body as string;
   }
 }

@@ -9,14 +9,7 @@ export class UserApi extends BaseApi {
    * @throws ApiException `401` when not authenticated.
    */
   async userGet(init?: RequestOptions): Promise<User> {
-    const response = await this.send({
-      operation: 'userGet',
-      method: 'GET',
-      path: '/user',
-      authenticated: true,
-      expect: 'json',
-      signal: init?.signal,
-    });
+    const response = await this.send({ operation: 'userGet', signal: init?.signal });
     return response.body as User;
   }
 }
