@@ -40,7 +40,9 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
-      void (reply as FastifyReply).code(400).type('application/json').send(errorBody('BAD_REQUEST', `The request is malformed: ${error.code ?? 'bad URL'}.`));
+      // Answered before routing, so no onSend hook runs: send bytes, which Fastify labels as told.
+      const body = Buffer.from(JSON.stringify(errorBody('BAD_REQUEST', `The request is malformed: ${error.code ?? 'bad URL'}.`)));
+      void (reply as FastifyReply).code(400).header('content-type', 'application/json').header('cache-control', 'no-store').send(body);
     },
     // Node's own limit; larger header blocks get a JSON 431 from clientErrorHandler.
     http: { maxHeaderSize: 16 * 1024 },
