@@ -1,0 +1,59 @@
+/*
+ * The SDK's models written down as data — property kinds and required keys
+ * — so they can be compared with the server's OpenAPI document at run time.
+ * types/model-schemas.ts proves at compile time that this data describes
+ * exactly the exported TypeScript types; openapi-contract.test.ts proves
+ * that it matches /api/openapi.json. Together: SDK types ≡ server contract.
+ */
+
+/** How a property's JSON value is typed. `X[]` is an array of model X. */
+export type Kind = 'string' | 'integer' | 'boolean' | 'string|null' | 'OidcProvider[]';
+
+export interface ModelSchema {
+  readonly required: readonly string[];
+  readonly properties: Readonly<Record<string, Kind>>;
+}
+
+export const MODEL_SCHEMAS = {
+  Login: {
+    required: ['auth', 'password'],
+    properties: { auth: 'string', password: 'string' },
+  },
+  APIToken: {
+    required: ['id', 'created', 'expired', 'user_id'],
+    properties: {
+      id: 'string',
+      created: 'string',
+      expired: 'boolean',
+      user_id: 'integer',
+      name: 'string',
+      expires_at: 'string|null',
+      last_used_at: 'string|null',
+    },
+  },
+  User: {
+    required: ['id', 'created', 'username', 'name', 'email', 'admin', 'external', 'alert', 'can_create_project'],
+    properties: {
+      id: 'integer',
+      created: 'string',
+      username: 'string',
+      name: 'string',
+      email: 'string',
+      admin: 'boolean',
+      external: 'boolean',
+      alert: 'boolean',
+      can_create_project: 'boolean',
+    },
+  },
+  OidcProvider: {
+    required: ['id', 'name'],
+    properties: { id: 'string', name: 'string', color: 'string', icon: 'string' },
+  },
+  LoginMetadata: {
+    required: ['oidc_providers', 'login_with_password'],
+    properties: { oidc_providers: 'OidcProvider[]', login_with_password: 'boolean' },
+  },
+} as const satisfies Record<string, ModelSchema>;
+
+/** The wire keys of `POST /user/tokens`'s body, as `createTokenBody` writes them. */
+export const TOKEN_OPTIONS_KEYS = ['expires_at', 'name'] as const;

@@ -1,0 +1,29 @@
+/*
+ * Compile-time half of the OpenAPI contract check: the data in
+ * support/model-schemas.ts describes exactly the SDK's exported model types
+ * (same keys, same optionality, same value types). Never executed.
+ */
+import { expectTypeOf } from 'vitest';
+import type { APIToken, Login, LoginMetadata, OidcProvider, User } from '@semauth/client';
+import { MODEL_SCHEMAS, type Kind, type ModelSchema } from '../support/model-schemas.js';
+
+interface KindToType {
+  string: string;
+  integer: number;
+  boolean: boolean;
+  'string|null': string | null;
+  'OidcProvider[]': OidcProvider[];
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type TypeOf<S extends ModelSchema> = Simplify<
+  { -readonly [K in keyof S['properties'] & S['required'][number]]: KindToType[S['properties'][K] & Kind] } & {
+    -readonly [K in Exclude<keyof S['properties'], S['required'][number]>]?: KindToType[S['properties'][K] & Kind];
+  }
+>;
+
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.Login>>().toEqualTypeOf<Login>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.APIToken>>().toEqualTypeOf<APIToken>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.User>>().toEqualTypeOf<User>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.OidcProvider>>().toEqualTypeOf<OidcProvider>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.LoginMetadata>>().toEqualTypeOf<LoginMetadata>();
