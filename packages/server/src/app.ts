@@ -34,10 +34,13 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
     // One line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // Fastify reads X-Forwarded-Proto/-Host (last entry) only from trusted peers; the
+    // client address is taken by http/request-context.ts, which counts the hops.
+    trustProxy: config.trustProxy > 0,
     return503OnClosing: true,
-    // Ids are validated by the routes (400), not cut off by the router (404).
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    // Ids are validated by the routes (400), not cut off by the router (404):
+    // any id that fits in the header limit below reaches the route.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 16 * 1024 },
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
       // Answered before routing, so no onSend hook runs: send bytes, which Fastify labels as told.

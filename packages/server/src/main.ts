@@ -6,6 +6,7 @@ import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createServices } from './services/index.js';
+import type { MaintenanceResult } from './services/maintenance.js';
 import { openStorage } from './storage/open.js';
 
 export interface RunningServer {
@@ -35,13 +36,20 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   } else if (boot.created) {
     app.log.info('created user "admin" with the password from SEMAUTH_ADMIN_PASSWORD');
   }
-  const pruned = await services.audit.prune(config.auditRetentionDays);
-  if (pruned > 0) app.log.info({ pruned }, 'pruned old audit entries');
+  // Housekeeping (audit retention, ended throttling windows, dead sessions):
+  // once now, then on a timer for as long as the server runs.
+  const report = (r: MaintenanceResult | Error) => {
+    if (r instanceof Error) app.log.warn({ err: { message: r.message } }, 'maintenance failed');
+    else if (r.audit + r.throttle + r.sessions > 0) app.log.info({ pruned: r }, 'maintenance pruned old rows');
+  };
+  report(await services.maintenance.runOnce());
+  services.maintenance.start(config.maintenanceIntervalSeconds * 1000, report);
 
   let address: string;
   try {
     address = await app.listen({ host: config.interface, port: config.port });
   } catch (e) {
+    await services.maintenance.stop();
     await storage.close().catch(() => {});
     throw e;
   }
@@ -51,6 +59,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   const close = () =>
     (closing ??= (async () => {
       // Stop accepting, let in-flight requests finish, then release the database.
+      await services.maintenance.stop();
       await app.close();
       await storage.close();
     })());

@@ -8,28 +8,58 @@ import type { Config } from '../config/schema.js';
 import { createServices, type Services } from '../services/index.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/types.js';
+import { CliError, describeError } from './errors.js';
+
+export { CliError } from './errors.js';
 
 export interface GlobalOptions {
   config?: string;
 }
 
+/** The environment variable a password may come from (keeps it out of `ps`). */
+export const PASSWORD_ENV = 'SEMAUTH_USER_PASSWORD';
+
 export function cliConfig(global: GlobalOptions): Config {
   return loadConfig(global.config ? { configFile: global.config } : {});
 }
 
+/**
+ * Runs `fn` against a migrated database. Errors of the database itself are
+ * re-thrown as one line that names the file or server they concern.
+ */
 export async function withServices<T>(global: GlobalOptions, fn: (s: Services, storage: Storage, config: Config) => Promise<T>): Promise<T> {
   const config = cliConfig(global);
-  const storage = await openStorage(config);
+  return withConfigInErrors(config, async () => {
+    const storage = await openStorage(config);
+    try {
+      await storage.migrate();
+      return await fn(createServices(storage, config), storage, config);
+    } finally {
+      await storage.close();
+    }
+  });
+}
+
+/** Re-throws failures as CliErrors described with the settings in force. */
+export async function withConfigInErrors<T>(config: Config, fn: () => Promise<T>): Promise<T> {
   try {
-    await storage.migrate();
-    return await fn(createServices(storage, config), storage, config);
-  } finally {
-    await storage.close();
+    return await fn();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(describeError(e, config), { cause: e });
   }
 }
 
-/** Where a command's password comes from: flag, stdin or environment (keeps it out of `ps`). */
-export async function readPassword(opts: { password?: string; passwordStdin?: boolean }, required: boolean): Promise<string | undefined> {
+export interface PasswordOptions {
+  password?: string;
+  passwordStdin?: boolean;
+}
+
+/**
+ * Where a command's password comes from: `--password`, `--password-stdin`
+ * or, when `fromEnv`, $SEMAUTH_USER_PASSWORD.
+ */
+export async function readPassword(opts: PasswordOptions, fromEnv: boolean): Promise<string | undefined> {
   if (opts.password !== undefined && opts.passwordStdin) throw new CliError('use either --password or --password-stdin, not both');
   if (opts.password !== undefined) return opts.password;
   if (opts.passwordStdin) {
@@ -39,15 +69,8 @@ export async function readPassword(opts: { password?: string; passwordStdin?: bo
     if (text === '') throw new CliError('--password-stdin: standard input was empty');
     return text;
   }
-  const fromEnv = process.env.SEMAUTH_USER_PASSWORD;
-  if (fromEnv) return fromEnv;
-  if (required) throw new CliError('a password is required: --password, --password-stdin or SEMAUTH_USER_PASSWORD');
+  if (fromEnv) return process.env[PASSWORD_ENV] || undefined;
   return undefined;
-}
-
-/** An expected failure: printed as one line, exit code 1. */
-export class CliError extends Error {
-  override name = 'CliError';
 }
 
 export function print(value: unknown, json: boolean | undefined, text: () => string): void {

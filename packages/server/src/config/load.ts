@@ -120,6 +120,6 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
-  if (c.trustProxy) w.push('SEMAUTH_TRUST_PROXY=true: client addresses come from X-Forwarded-For; only safe behind a proxy that sets it');
+  if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;
 }

@@ -35,6 +35,22 @@ export function int(min: number, max: number): Parser<number> {
   };
 }
 
+/**
+ * Trusted proxy hops: `true` (one proxy in front), `false`, or how many
+ * proxies stand in front (0 to 10). `1` means one proxy, like `true`.
+ */
+export const proxyHops: Parser<number> = (raw, name) => {
+  if (typeof raw === 'boolean') return raw ? 1 : 0;
+  if (typeof raw === 'string' && !/^\s*\d+\s*$/.test(raw)) {
+    try {
+      return bool(raw, name) ? 1 : 0;
+    } catch {
+      throw new ConfigError(`${name} must be true, false or a number of proxies from 0 to 10, got ${JSON.stringify(raw)}`);
+    }
+  }
+  return int(0, 10)(raw, name);
+};
+
 export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
   return (raw, name) => {
     if (typeof raw === 'string' && (values as readonly string[]).includes(raw.trim().toLowerCase())) {

@@ -4,7 +4,7 @@
  * SEMAUTH_* otherwise), its default and a one-line description. The README's
  * configuration table is generated from this list (`semauth config-docs`).
  */
-import { bool, int, list, oneOf, options, origins, port, str, webRoot, type Parser } from './parsers.js';
+import { bool, int, list, oneOf, options, origins, port, proxyHops, str, webRoot, type Parser } from './parsers.js';
 
 export interface Setting<T> {
   /** Dotted path in config.json, e.g. `postgres.host`. */
@@ -93,8 +93,8 @@ export const settings = {
     doc: '`auto`: the cookie is `Secure` when the request came over HTTPS (directly or via a trusted proxy); `always` / `never` force it.',
   }),
   trustProxy: setting({
-    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: false, parse: bool,
-    doc: 'Take the client address from `X-Forwarded-For`/`X-Real-IP` and the scheme from `X-Forwarded-Proto`. Only behind a proxy that sets them.',
+    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: 0, parse: proxyHops,
+    doc: '`true` (one reverse proxy in front) or the number of proxies in front: the client address is then the entry that many places from the right of `X-Forwarded-For` (or `X-Real-IP` without it), and the scheme and host come from `X-Forwarded-Proto`/`X-Forwarded-Host`. Only behind proxies that set them; `false` (default) uses the socket.',
   }),
   allowedOrigins: setting({
     key: 'allowed_origins', env: ['SEMAUTH_ALLOWED_ORIGINS'], default: [] as string[], parse: origins,
@@ -133,7 +133,11 @@ export const settings = {
   }),
   auditRetentionDays: setting({
     key: 'audit_retention_days', env: ['SEMAUTH_AUDIT_RETENTION_DAYS'], default: 90, parse: int(1, 36500),
-    doc: 'Audit log entries older than this are pruned.',
+    doc: 'Audit log entries older than this are pruned (at start and then every maintenance interval).',
+  }),
+  maintenanceIntervalSeconds: setting({
+    key: 'maintenance_interval_seconds', env: ['SEMAUTH_MAINTENANCE_INTERVAL_SECONDS'], default: 3600, parse: int(1, 86400),
+    doc: 'How often the server prunes old audit entries, ended throttling windows and dead sessions.',
   }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,

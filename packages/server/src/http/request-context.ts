@@ -1,16 +1,43 @@
 /** Facts about the HTTP caller that the services and guards need. */
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { ClientContext } from '../services/context.js';
 
-/** Client address: the socket's, or the forwarded one only behind a trusted proxy. */
+/** An address as written in X-Forwarded-For/X-Real-IP (`1.2.3.4`, `1.2.3.4:5678`, `[::1]:80`), or null if it is none. */
+function parseForwardedAddress(entry: string): string | null {
+  let v = entry.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
+  if (bracketed) v = bracketed[1]!;
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) v = v.slice(0, v.lastIndexOf(':'));
+  return isIP(v) ? normaliseAddress(v) : null;
+}
+
+function normaliseAddress(address: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return m ? m[1]! : address.toLowerCase();
+}
+
+/**
+ * Client address: the socket's, or — behind `config.trustProxy` proxies — the
+ * X-Forwarded-For entry that many places from the right. Entries further left
+ * were written by the client and are never believed: a proxy *appends* the
+ * address it saw, so the left-most entry is whatever the client sent.
+ * X-Real-IP (set, not appended, by nginx) is used when there is no X-Forwarded-For.
+ * Anything that is not an IP address falls back to the socket's address.
+ */
 export function clientAddress(request: FastifyRequest, config: Config): string {
-  if (config.trustProxy) {
-    const realIp = request.headers['x-real-ip'];
-    if (!request.headers['x-forwarded-for'] && typeof realIp === 'string' && realIp.trim() !== '') return realIp.trim().slice(0, 64);
-    return request.ip;
+  const socketAddress = normaliseAddress(request.socket.remoteAddress ?? 'unknown');
+  if (!config.trustProxy) return socketAddress;
+  const xff = request.headers['x-forwarded-for'];
+  if (typeof xff === 'string' && xff.trim() !== '') {
+    const entries = xff.split(',');
+    const entry = entries[Math.max(0, entries.length - config.trustProxy)]!;
+    return parseForwardedAddress(entry) ?? socketAddress;
   }
-  return request.socket.remoteAddress ?? 'unknown';
+  const realIp = request.headers['x-real-ip'];
+  if (typeof realIp === 'string') return parseForwardedAddress(realIp) ?? socketAddress;
+  return socketAddress;
 }
 
 export function clientContext(request: FastifyRequest, config: Config): ClientContext {
@@ -18,14 +45,28 @@ export function clientContext(request: FastifyRequest, config: Config): ClientCo
   return { address: clientAddress(request, config), userAgent: typeof ua === 'string' ? ua : null };
 }
 
-/** Whether cookies set on this response get `Secure`. `request.protocol` honours X-Forwarded-Proto only with trustProxy. */
+/**
+ * Whether cookies set on this response get `Secure`. `request.protocol`
+ * honours X-Forwarded-Proto (its last entry) only with trustProxy.
+ */
 export function isSecureRequest(request: FastifyRequest, config: Config): boolean {
   if (config.cookieSecure === 'always') return true;
   if (config.cookieSecure === 'never') return false;
-  return request.protocol === 'https';
+  return request.protocol?.toLowerCase() === 'https';
 }
 
-/** The service's own origin: from the configured web root, else the request's Host and scheme. */
-export function ownOrigin(request: FastifyRequest, config: Config): string {
-  return config.webRoot.origin ?? `${request.protocol}://${request.host}`.toLowerCase();
+/**
+ * The service's own origin: from the configured web root, else the request's
+ * Host and scheme, normalised like a browser's Origin (lower case, default
+ * port dropped). Null when the Host is not a valid host.
+ */
+export function ownOrigin(request: FastifyRequest, config: Config): string | null {
+  if (config.webRoot.origin) return config.webRoot.origin;
+  try {
+    const url = new URL(`${request.protocol}://${request.host}`);
+    // A non-http(s) X-Forwarded-Proto gives the opaque origin "null": never ours.
+    return url.host === '' || url.origin === 'null' ? null : url.origin;
+  } catch {
+    return null;
+  }
 }

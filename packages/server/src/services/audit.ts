@@ -43,7 +43,8 @@ export class AuditService {
     });
   }
 
-  async prune(retentionDays: number): Promise<number> {
-    return this.store.prune(this.now() - retentionDays * 86_400_000);
+  /** Deletes entries older than the retention; at most `limit` per call when given. */
+  async prune(retentionDays: number, limit?: number): Promise<number> {
+    return this.store.prune(this.now() - retentionDays * 86_400_000, limit);
   }
 }

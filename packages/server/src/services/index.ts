@@ -5,6 +5,7 @@ import type { Storage } from '../storage/types.js';
 import { AuditService } from './audit.js';
 import { systemClock, type Clock } from './context.js';
 import { LoginService } from './login.js';
+import { Maintenance } from './maintenance.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
@@ -17,6 +18,7 @@ export interface Services {
   users: UserService;
   login: LoginService;
   throttle: LoginThrottle;
+  maintenance: Maintenance;
   hasher: PasswordHasher;
   now: Clock;
 }
@@ -42,5 +44,6 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const tokens = new TokenService(storage.tokens, storage.users, now);
   const users = new UserService(storage.users, hasher, sessions, audit, now);
   const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
-  return { audit, sessions, tokens, users, login, throttle, hasher, now };
+  const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
+  return { audit, sessions, tokens, users, login, throttle, maintenance, hasher, now };
 }

@@ -1,7 +1,8 @@
 /**
  * Password login. Every failure looks the same from outside — status, body
  * and time: unknown, external and disabled users still pay one hash
- * verification. Throttling is checked before any hashing.
+ * verification. Throttling is checked (and the attempt reserved) before any
+ * hashing.
  */
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
@@ -26,22 +27,22 @@ export class LoginService {
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const user = await this.users.findByLogin(auth);
     const account = user ? `user:${user.id}` : `login:${auth.toLowerCase()}`;
-    try {
-      await this.throttle.check(account, ctx.address);
-    } catch (e) {
-      await this.audit.record('login.throttled', ctx, { userId: user?.id ?? null, login: auth });
-      throw e;
-    }
+    // Reserved before hashing, so concurrent attempts cannot overrun the budget.
+    // A throttled attempt is not audited one by one (that would let a flood
+    // fill the log); the attempt that spends the budget is.
+    const attempt = await this.throttle.reserve(account, ctx.address);
 
     const usable = user && !user.external && !user.disabled && user.passwordHash !== null && password.length <= MAX_PASSWORD_LENGTH;
     const ok = usable ? await this.hasher.verify(user.passwordHash!, password) : await this.hasher.verifyDummy(password);
     if (!ok || !user) {
-      await this.throttle.recordFailure(account, ctx.address);
       await this.audit.record('login.failed', ctx, { userId: user?.id ?? null, login: auth });
+      if (attempt.exhausted) {
+        await this.audit.record('login.throttled', ctx, { userId: user?.id ?? null, login: auth, detail: { scope: attempt.exhausted } });
+      }
       throw new AppError('INVALID_CREDENTIALS');
     }
 
-    await this.throttle.reset(account, ctx.address);
+    await this.throttle.succeeded(account, ctx.address);
     if (this.hasher.needsRehash(user.passwordHash!)) {
       // Upgrade legacy bcrypt (or weaker Argon2) hashes while we hold the plain password.
       await this.users.update(user.id, { passwordHash: await this.hasher.hash(password) });

@@ -99,7 +99,12 @@ export class UserService {
     return user;
   }
 
-  async change(loginOrEmail: string, changes: UserChanges, ctx: ClientContext): Promise<UserRecord> {
+  /**
+   * Changes a user. A new password ends the user's sessions: all of them when
+   * an administrator changes it (the CLI), all but `keepSessionId` when the
+   * user changes their own password from that session.
+   */
+  async change(loginOrEmail: string, changes: UserChanges, ctx: ClientContext, opts: { keepSessionId?: string } = {}): Promise<UserRecord> {
     const user = await this.get(loginOrEmail);
     const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(checkPassword(changes.password));
     await this.users.update(user.id, {
@@ -111,9 +116,9 @@ export class UserService {
       ...(passwordHash !== undefined ? { passwordHash } : {}),
     });
     if (passwordHash !== undefined) {
-      // Whoever knew the old password may hold a session: end them all.
-      await this.sessions.revokeAllForUser(user.id);
-      await this.audit.record('password.changed', ctx, { userId: user.id, login: user.username });
+      // Whoever knew the old password may hold a session: end them all (but the caller's own).
+      const revoked = await this.sessions.revokeAllForUser(user.id, opts.keepSessionId);
+      await this.audit.record('password.changed', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: revoked } });
     }
     const fields = Object.keys(changes).filter((k) => k !== 'password');
     if (fields.length > 0) await this.audit.record('user.updated', ctx, { userId: user.id, login: user.username, detail: { fields } });

@@ -81,12 +81,25 @@ export interface TokenStore {
   touch(hash: string, at: number): Promise<void>;
 }
 
+export interface ThrottleCount {
+  count: number;
+  windowStartedAt: number;
+}
+
 export interface ThrottleStore {
   /** Failures counted for each key in the window that began at or after `since`. */
-  failures(keys: string[], since: number): Promise<Map<string, { count: number; windowStartedAt: number }>>;
-  /** Adds one failure to each key; a key whose window began before `since` restarts at 1. */
-  recordFailure(keys: string[], now: number, since: number): Promise<void>;
+  failures(keys: string[], since: number): Promise<Map<string, ThrottleCount>>;
+  /**
+   * Adds one failure to each key, atomically; a key whose window began before
+   * `since` restarts at 1. Returns every key's count after the addition, so
+   * that concurrent callers each see a distinct count.
+   */
+  recordFailure(keys: string[], now: number, since: number): Promise<Map<string, ThrottleCount>>;
+  /** Takes back one failure from each key (never below zero). */
+  forgive(keys: string[]): Promise<void>;
   reset(keys: string[]): Promise<void>;
+  /** Deletes counters whose window began before `before`. Returns how many. */
+  prune(before: number): Promise<number>;
 }
 
 export interface AuditEntry {
@@ -103,7 +116,8 @@ export interface AuditEntry {
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
   query(filter: { userId?: number; login?: string; since?: number; limit?: number }): Promise<(AuditEntry & { id: number })[]>;
-  prune(before: number): Promise<number>;
+  /** Deletes entries older than `before`, at most `limit` of them (all when absent). Returns how many. */
+  prune(before: number, limit?: number): Promise<number>;
 }
 
 /** Counts statements that write, so benchmarks can report writes per request. */

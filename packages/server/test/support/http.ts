@@ -19,13 +19,16 @@ export interface HttpOptions {
   /** A string or Buffer is sent as is; anything else as JSON. */
   body?: unknown;
   timeoutMs?: number;
+  /** Local address to send from, e.g. another 127.0.0.x to look like another client. */
+  localAddress?: string;
 }
 
 export function http(method: string, url: string, opts: HttpOptions = {}): Promise<HttpResponse> {
   const body =
     opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
   return new Promise((resolvePromise, reject) => {
-    const req = httpRequest(url, { method, headers: { ...opts.headers }, timeout: opts.timeoutMs ?? 20_000 }, (res) => {
+    const options = { method, headers: { ...opts.headers }, timeout: opts.timeoutMs ?? 20_000, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
+    const req = httpRequest(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -2,7 +2,9 @@
  * CSRF and login-CSRF defence (SPEC §1): a browser request that changes state
  * with the cookie — and any login — must come from the service's own origin
  * (or the allow-list). The Origin header decides; without it, the Referer.
- * Requests with neither come from non-browser clients and pass.
+ * Requests with neither come from non-browser clients and pass — unless the
+ * browser itself says the request is cross-site (`Sec-Fetch-Site`), which a
+ * page cannot forge.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema.js';
@@ -25,7 +27,7 @@ export function isAllowedOrigin(request: FastifyRequest, config: Config): boolea
   let claimed: string | null;
   if (typeof origin === 'string') claimed = originOf(origin); // "null" (sandboxed, file://) is never ours
   else if (typeof referer === 'string') claimed = originOf(referer);
-  else return true;
+  else return request.headers['sec-fetch-site'] !== 'cross-site';
   if (claimed === null) return false;
   return claimed === ownOrigin(request, config) || config.allowedOrigins.includes(claimed);
 }

@@ -45,9 +45,14 @@ export class KyselyAuditStore implements AuditStore {
     }));
   }
 
-  async prune(before: number): Promise<number> {
+  async prune(before: number, limit?: number): Promise<number> {
     this.stats.writes++;
-    const r = await this.db.deleteFrom('audit_log').where('at', '<', before).executeTakeFirst();
+    let q = this.db.deleteFrom('audit_log');
+    // A bounded batch keeps each delete (and the write lock it holds) short.
+    q = limit === undefined
+      ? q.where('at', '<', before)
+      : q.where('id', 'in', this.db.selectFrom('audit_log').select('id').where('at', '<', before).orderBy('at').limit(limit));
+    const r = await q.executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

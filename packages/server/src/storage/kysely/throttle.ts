@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { StorageStats, ThrottleStore } from '../types.js';
+import type { StorageStats, ThrottleCount, ThrottleStore } from '../types.js';
 
 /**
  * Failure counters live in the database, not in memory, so that every
@@ -10,7 +10,7 @@ export class KyselyThrottleStore implements ThrottleStore {
   constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
 
   async failures(keys: string[], since: number) {
-    const out = new Map<string, { count: number; windowStartedAt: number }>();
+    const out = new Map<string, ThrottleCount>();
     if (keys.length === 0) return out;
     const rows = await this.db
       .selectFrom('login_throttle')
@@ -22,11 +22,13 @@ export class KyselyThrottleStore implements ThrottleStore {
     return out;
   }
 
-  async recordFailure(keys: string[], now: number, since: number): Promise<void> {
-    if (keys.length === 0) return;
+  async recordFailure(keys: string[], now: number, since: number) {
+    const out = new Map<string, ThrottleCount>();
+    if (keys.length === 0) return out;
     this.stats.writes++;
-    // One atomic upsert per key: a window that ended restarts at 1.
-    await this.db
+    // One atomic upsert per key: a window that ended restarts at 1. RETURNING
+    // gives each concurrent caller the count its own increment produced.
+    const rows = await this.db
       .insertInto('login_throttle')
       .values(keys.map((key) => ({ key, failures: 1, window_started_at: now })))
       .onConflict((oc) =>
@@ -35,6 +37,20 @@ export class KyselyThrottleStore implements ThrottleStore {
           window_started_at: sql`case when login_throttle.window_started_at < ${since} then ${now} else login_throttle.window_started_at end`,
         }),
       )
+      .returning(['key', 'failures', 'window_started_at'])
+      .execute();
+    for (const r of rows) out.set(r.key, { count: Number(r.failures), windowStartedAt: Number(r.window_started_at) });
+    return out;
+  }
+
+  async forgive(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.stats.writes++;
+    await this.db
+      .updateTable('login_throttle')
+      .set({ failures: sql`login_throttle.failures - 1` })
+      .where('key', 'in', keys)
+      .where('failures', '>', 0)
       .execute();
   }
 
@@ -42,5 +58,11 @@ export class KyselyThrottleStore implements ThrottleStore {
     if (keys.length === 0) return;
     this.stats.writes++;
     await this.db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
+  }
+
+  async prune(before: number): Promise<number> {
+    this.stats.writes++;
+    const r = await this.db.deleteFrom('login_throttle').where('window_started_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 }
