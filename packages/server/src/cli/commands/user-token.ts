@@ -5,6 +5,8 @@ import { CLI_CONTEXT } from '../../services/context.js';
 import { parseDuration, toRfc3339 } from '../../time.js';
 import { CliError, type GlobalOptions, print, withServices } from '../context.js';
 
+const LATEST_EXPIRY = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 export function tokenCommands(user: Command): void {
   const token = user.command('token').description("manage a user's API tokens");
 
@@ -21,6 +23,8 @@ export function tokenCommands(user: Command): void {
         const ms = parseDuration(opts.ttl);
         if (ms === null) throw new CliError(`--ttl: "${opts.ttl}" is not a duration like 90m, 24h or 30d`);
         expiresAt = Date.now() + ms;
+        // Beyond this no date-time can be written (RFC 3339 has four-digit years).
+        if (expiresAt > LATEST_EXPIRY) throw new CliError(`--ttl: "${opts.ttl}" ends after the year 9999`);
       }
       await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
         const u = await s.users.get(opts.login);
