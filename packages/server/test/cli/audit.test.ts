@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, ok } from './run.js';
+
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = await cliEnv();
+});
+
+describe('semauth audit', () => {
+  it('says so when there is nothing, then lists what the CLI did, newest first', async () => {
+    expect((await ok(['audit'], { env })).stdout).toBe('(no entries)\n');
+    await ok(['user', 'add', '--login', 'eve', '--name', 'Eve', '--email', 'eve@example.com', '--password', 'eve-password-1'], { env });
+    const token = (await ok(['user', 'token', 'create', '--login', 'eve'], { env })).stdout.trim();
+
+    const lines = (await ok(['audit'], { env })).stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^\\S+Z\\ttoken\\.created\\teve\\tcli\\t\\{"token_id":"${token.slice(0, 8)}"\\}$`));
+    expect(lines[1]).toMatch(/^\S+Z\tuser\.created\teve\tcli\t\{"admin":false\}$/);
+
+    const json = JSON.parse((await ok(['audit', '--user', 'eve', '--since', '1h', '--limit', '1', '--json'], { env })).stdout);
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({ event: 'token.created', login: 'eve', address: 'cli' });
+    expect(JSON.stringify(json)).not.toContain(token);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The CLI and a running `semauth server` on the same settings: what the CLI
+ * writes, the server reads at once — users, passwords, tokens, deletions.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http, login } from '../support/http.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { fails, ok, TOKEN_SHAPE } from './run.js';
+
+let server: ServerProcess;
+let api: string;
+/** Exactly the server's environment: the CLI must find the same database through it. */
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  api = `${server.url}/api`;
+  env = server.env;
+});
+afterAll(() => server?.stop());
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const status = async (headers: Record<string, string>) => (await http('GET', `${api}/user`, { headers })).status;
+const loginStatus = async (auth: string, password: string) =>
+  (await http('POST', `${api}/auth/login`, { headers: { 'content-type': 'application/json' }, body: { auth, password } })).status;
+
+describe('CLI and server share their settings', () => {
+  it('a user added with the server environment can log in to the server', async () => {
+    await ok(['user', 'add', '--login', 'ann', '--name', 'Ann', '--email', 'ann@example.com', '--password-stdin'], { env, stdin: 'ann-password-1' });
+    const cookie = await login(api, 'ann', 'ann-password-1');
+    const me = await http('GET', `${api}/user`, { headers: { cookie } });
+    expect(me.json()).toMatchObject({ username: 'ann', name: 'Ann', email: 'ann@example.com', admin: false });
+  });
+
+  it('the bootstrap admin of the server is visible to the CLI', async () => {
+    const admin = JSON.parse((await ok(['user', 'get', '--login', 'admin', '--json'], { env })).stdout);
+    expect(admin).toMatchObject({ username: 'admin', admin: true });
+  });
+});
+
+describe('semauth user token', () => {
+  it('create prints only a Semaphore-shaped token that authenticates as bearer', async () => {
+    await ok(['user', 'add', '--login', 'tom', '--name', 'Tom', '--email', 'tom@example.com', '--password', 'tom-password-1'], { env });
+    const r = await ok(['user', 'token', 'create', '--login', 'tom', '--name', 'ci'], { env });
+    const token = r.stdout.trimEnd();
+    expect(r.stdout).toBe(`${token}\n`);
+    expect(token).toHaveLength(44);
+    expect(token).toMatch(TOKEN_SHAPE);
+    expect(r.stderr).toBe('');
+    const me = await http('GET', `${api}/user`, { headers: bearer(token) });
+    expect(me.status).toBe(200);
+    expect(me.json().username).toBe('tom');
+    // The bare-token form too (SPEC §3).
+    expect(await status({ authorization: token })).toBe(200);
+  });
+
+  it('--ttl sets the expiry, and list shows ids, names and expiries', async () => {
+    const before = Date.now();
+    const token = (await ok(['user', 'token', 'create', '--login', 'tom', '--name', 'nightly', '--ttl', '24h'], { env })).stdout.trim();
+    expect(await status(bearer(token))).toBe(200);
+    const list = JSON.parse((await ok(['user', 'token', 'list', '--login', 'tom', '--json'], { env })).stdout) as Array<Record<string, any>>;
+    const entry = list.find((t) => t.id === token.slice(0, 8))!;
+    expect(entry).toMatchObject({ name: 'nightly', expired: false });
+    expect(entry).toHaveProperty('last_used_at');
+    const expires = Date.parse(entry.expires_at);
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 24 * 3600e3 - 1000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3600e3);
+    expect(JSON.stringify(list)).not.toContain(token);
+    const text = (await ok(['user', 'token', 'list', '--login', 'tom'], { env })).stdout;
+    expect(text).toMatch(new RegExp(`^${token.slice(0, 8)}\\t\\S+Z\\tactive\\t\\S+Z\\tnightly$`, 'm'));
+    expect(text).toMatch(/\tactive\tno expiry\tci$/m);
+    // The server lists the same tokens.
+    const viaApi = await http('GET', `${api}/user/tokens`, { headers: bearer(token) });
+    expect(viaApi.json().map((t: { id: string }) => t.id)).toContain(token.slice(0, 8));
+  });
+
+  it('create --json prints the token with its extensions', async () => {
+    const t = JSON.parse((await ok(['user', 'token', 'create', '--login', 'tom', '--json'], { env })).stdout);
+    expect(t).toMatchObject({ id: expect.stringMatching(TOKEN_SHAPE), expired: false, name: '', expires_at: null });
+  });
+
+  it('fails with one line for an unknown user or a bad --ttl', async () => {
+    expect(await fails(['user', 'token', 'create', '--login', 'nobody', '--name', 'x'], { env })).toBe(
+      'semauth: No user with login or e-mail "nobody".',
+    );
+    expect(await fails(['user', 'token', 'list', '--login', 'nobody'], { env })).toContain('"nobody"');
+    expect(await fails(['user', 'token', 'create', '--login', 'tom', '--ttl', 'tomorrow'], { env })).toBe(
+      'semauth: --ttl: "tomorrow" is not a duration like 90m, 24h or 30d',
+    );
+    expect(await fails(['user', 'token', 'create', '--login', 'tom', '--ttl', '999999999w'], { env })).toContain('after the year 9999');
+  });
+});
+
+describe('semauth user change-by-login', () => {
+  it('a new password works, the old one does not, and old sessions end', async () => {
+    await ok(['user', 'add', '--login', 'pat', '--name', 'Pat', '--email', 'pat@example.com', '--password', 'pat-password-1'], { env });
+    const oldSession = await login(api, 'pat', 'pat-password-1');
+    expect(await status({ cookie: oldSession })).toBe(200);
+
+    const r = await ok(['user', 'change-by-login', '--login', 'pat', '--password-stdin'], { env, stdin: 'pat-password-2\n' });
+    expect(r.stdout).toBe('user pat changed: password (their sessions were ended)\n');
+
+    expect(await status({ cookie: oldSession })).toBe(401);
+    expect(await loginStatus('pat', 'pat-password-1')).toBe(401);
+    const fresh = await login(api, 'pat', 'pat-password-2');
+    expect(await status({ cookie: fresh })).toBe(200);
+  });
+
+  it('--password-from-env takes SEMAUTH_USER_PASSWORD; without the flag the variable is ignored', async () => {
+    await ok(['user', 'change-by-login', '--login', 'pat', '--password-from-env'], { env: { ...env, SEMAUTH_USER_PASSWORD: 'pat-password-3' } });
+    expect(await loginStatus('pat', 'pat-password-3')).toBe(204);
+    // A variable left in the shell must not reset the password of a later change.
+    await ok(['user', 'change-by-login', '--login', 'pat', '--name', 'Pat B'], { env: { ...env, SEMAUTH_USER_PASSWORD: 'something-else' } });
+    expect(await loginStatus('pat', 'pat-password-3')).toBe(204);
+  });
+
+  it('changes name, e-mail and admin rights, as the server then reports', async () => {
+    const r = await ok(['user', 'change-by-login', '--login', 'pat', '--name', 'Patricia', '--email', 'patricia@example.com', '--admin'], { env });
+    expect(r.stdout).toBe('user pat changed: name, email, admin\n');
+    const cookie = await login(api, 'pat', 'pat-password-3');
+    expect((await http('GET', `${api}/user`, { headers: { cookie } })).json()).toMatchObject({
+      username: 'pat',
+      name: 'Patricia',
+      email: 'patricia@example.com',
+      admin: true,
+    });
+    await ok(['user', 'change-by-login', '--login', 'patricia@example.com', '--no-admin'], { env });
+    expect((await http('GET', `${api}/user`, { headers: { cookie } })).json().admin).toBe(false);
+  });
+
+  it('--disable refuses the user everywhere; --enable lets them back', async () => {
+    const cookie = await login(api, 'pat', 'pat-password-3');
+    const token = (await ok(['user', 'token', 'create', '--login', 'pat'], { env })).stdout.trim();
+    await ok(['user', 'change-by-login', '--login', 'pat', '--disable'], { env });
+    expect(await status({ cookie })).toBe(401);
+    expect(await status(bearer(token))).toBe(401);
+    expect(await loginStatus('pat', 'pat-password-3')).toBe(401);
+    await ok(['user', 'change-by-login', '--login', 'pat', '--enable'], { env });
+    expect(await status(bearer(token))).toBe(200);
+    expect(await loginStatus('pat', 'pat-password-3')).toBe(204);
+  });
+
+  it('fails with one line: unknown user, nothing to change, a taken e-mail', async () => {
+    expect(await fails(['user', 'change-by-login', '--login', 'nobody', '--name', 'X'], { env })).toBe(
+      'semauth: No user with login or e-mail "nobody".',
+    );
+    expect(await fails(['user', 'change-by-login', '--login', 'pat'], { env })).toMatch(/^semauth: nothing to change/);
+    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--email', 'ANN@example.com'], { env })).toContain('already exists');
+    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--disable', '--enable'], { env })).toContain('either --disable or --enable');
+  });
+});
+
+describe('semauth user delete', () => {
+  it("ends the user's sessions and tokens on the running server", async () => {
+    await ok(['user', 'add', '--login', 'dan', '--name', 'Dan', '--email', 'dan@example.com', '--password', 'dan-password-1'], { env });
+    const cookie = await login(api, 'dan', 'dan-password-1');
+    const token = (await ok(['user', 'token', 'create', '--login', 'dan'], { env })).stdout.trim();
+    expect(await status({ cookie })).toBe(200);
+    expect(await status(bearer(token))).toBe(200);
+
+    expect((await ok(['user', 'delete', '--email', 'DAN@example.com'], { env })).stdout).toBe('user dan deleted\n');
+    expect(await status({ cookie })).toBe(401);
+    expect(await status(bearer(token))).toBe(401);
+    expect(await loginStatus('dan', 'dan-password-1')).toBe(401);
+    expect(await fails(['user', 'delete', '--login', 'dan'], { env })).toBe('semauth: No user with login or e-mail "dan".');
+  });
+});
