@@ -58,7 +58,7 @@ export async function send(configuration: Configuration, call: HttpRequest): Pro
       body: parseErrorBody(raw),
       headers: raw.headers,
       operation: request.operation,
-      ...(isRedirect(raw) && { message: `${request.operation} failed: the server answered with a redirect (HTTP ${raw.status}); check basePath` }),
+      ...(isRedirect(raw) && { message: redirectMessage(request.operation, raw.status) }),
     });
   }
   return { status: raw.status, headers: raw.headers, body: parseSuccessBody(raw, request) };
@@ -76,12 +76,7 @@ async function exchange(configuration: Configuration, request: ResolvedRequest, 
     return await withDeadline(configuration.timeoutMs, request.signal, async (signal) => {
       const response = await fetchFn(url, signal === undefined ? init : { ...init, signal });
       const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        text,
-        type: response.type,
-      };
+      return { status: response.status, headers: response.headers, text, type: response.type };
     });
   } catch (error) {
     if (error instanceof Interrupted) {
@@ -112,6 +107,11 @@ function isRedirect(raw: RawResponse): boolean {
   return raw.type === 'opaqueredirect' || (raw.status >= 300 && raw.status <= 399);
 }
 
+/** Browsers report a manual redirect as status 0: say what happened instead. */
+function redirectMessage(operation: string, status: number): string {
+  return `${operation} failed: the server answered with a redirect (HTTP ${status}); check basePath`;
+}
+
 function isJson(headers: Headers): boolean {
   const mediaType = (headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || mediaType.endsWith('+json');
@@ -133,7 +133,7 @@ function parseSuccessBody(raw: RawResponse, request: ResolvedRequest): unknown {
   // JSON is parsed whatever the content type says: the promise is JSON.
   try {
     return JSON.parse(raw.text);
-  } catch (error) {
+  } catch {
     throw new ApiException({
       status: raw.status,
       body: raw.text,
