@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
 import { KyselySessionStore } from './kysely/sessions.js';
@@ -17,7 +16,7 @@ import { KyselyUserStore } from './kysely/users.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import type { Storage, StorageStats } from './types.js';
-import { pgConnectionConfig } from './pg-connection.js';
+import { createPgPool } from './pg-pool.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
@@ -63,11 +62,24 @@ export function openSqlite(path: string): Storage {
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return assemble(db, 'sqlite', async () => {
-    // Two processes starting on a new file can collide; SQLite tells one of
-    // them SQLITE_BUSY at once instead of waiting, so retry a few times.
+    // Kysely runs SQLite migrations outside any transaction and without a
+    // lock, so two processes starting on a new file would both try to
+    // create the tables. BEGIN IMMEDIATE takes SQLite's write lock first
+    // (waiting up to busy_timeout): the second process then finds the
+    // migrations done. SQLITE_BUSY can still come at once (e.g. while a WAL
+    // checkpoint runs), so retry a few times.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await runMigrations(db, 'sqlite');
+        return await db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            await runMigrations(conn, 'sqlite');
+            await sql`commit`.execute(conn);
+          } catch (e) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw e;
+          }
+        });
       } catch (e) {
         const code = String((e as { code?: unknown }).code ?? '');
         if (!code.startsWith('SQLITE_BUSY') || attempt >= 50) throw e;
@@ -78,14 +90,13 @@ export function openSqlite(path: string): Storage {
 }
 
 async function openPostgres(config: Config): Promise<Storage> {
-  // int8 (bigint) columns hold epoch milliseconds: safe as JS numbers.
-  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-  const pool = new pg.Pool({ ...pgConnectionConfig(config), max: config.dbPoolSize });
-  // An idle client losing its connection emits 'error' on the pool; without a
-  // listener that would crash the process. The next query reconnects.
-  pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
   return assemble(db, 'postgres', async () => {
+    // Instances starting at the same moment on an empty database would race
+    // to create Kysely's bookkeeping tables (CREATE TABLE IF NOT EXISTS is
+    // not safe under concurrency in PostgreSQL): one session-level advisory
+    // lock around the whole run makes them take turns. It is released by
+    // the unlock below, or by PostgreSQL if this process dies holding it.
     await db.connection().execute(async (conn) => {
       await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
       try {
