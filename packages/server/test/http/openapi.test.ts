@@ -1,0 +1,29 @@
+/** GET /api/openapi.json is generated from the route schemas: every route, every shared schema. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { http } from '../support/http.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+it('documents every operation with its response schema', async () => {
+  const r = await http('GET', `${t.api}/openapi.json`);
+  expect(r.status).toBe(200);
+  expect(r.headers['content-type']).toBe('application/json');
+  const doc = r.json();
+  expect(doc.openapi).toBe('3.1.0');
+  const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, o]) => Object.keys(o).map((m) => `${m.toUpperCase()} ${p}`));
+  expect(ops.sort()).toEqual(
+    ['DELETE /user/tokens/{api_token_id}', 'GET /auth/login', 'GET /ping', 'GET /user', 'GET /user/tokens', 'POST /auth/login', 'POST /auth/logout', 'POST /user/tokens'].sort(),
+  );
+  expect(doc.paths['/user/tokens'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/APIToken' } });
+  expect(doc.paths['/user/tokens'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/APIToken' });
+  expect(Object.keys(doc.components.schemas).sort()).toEqual(['APIToken', 'Error', 'Login', 'LoginMetadata', 'TokenOptions', 'User']);
+  expect(doc.components.schemas.APIToken.required).toEqual(['id', 'created', 'expired', 'user_id']);
+  // Every $ref resolves.
+  const refs = [...r.text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
+  for (const ref of refs) expect(doc.components.schemas[ref!], ref).toBeDefined();
+});
