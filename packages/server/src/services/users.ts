@@ -4,6 +4,7 @@
  * other sessions.
  */
 import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../config/parsers.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
@@ -137,6 +138,9 @@ export class UserService {
     if ((await this.users.count()) > 0) return { created: false };
     const generated = password === '';
     const pw = generated ? randomBytes(18).toString('base64url') : password;
+    if (!generated && (pw.length < MIN_PASSWORD_LENGTH || pw.length > MAX_PASSWORD_LENGTH)) {
+      throw new ConfigError(`SEMAUTH_ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`);
+    }
     try {
       await this.add({ login: 'admin', name: 'Administrator', email: 'admin@localhost', password: pw, admin: true }, ctx);
     } catch (e) {
