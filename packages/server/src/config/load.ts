@@ -22,8 +22,11 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
   'env_vars', 'forwarded_env_vars', 'apps', 'use_remote_runner', 'runner_registration_token', 'runner', 'schedule',
   'concurrency_mode', 'web_root', 'playbook_path', 'non_auth', 'dingtalk_alert', 'dingtalk_url', 'gotify_alert',
   'gotify_url', 'gotify_token', 'alert', 'password_login_disabled', 'ha', 'debugging', 'log', 'process', 'auth',
-  'totp', 'subscription', 'syslog', 'teams', 'dialect_options',
+  'totp', 'subscription', 'syslog', 'teams', 'dialect_options', 'global_integration_alias',
 ]);
+
+/** Keys of Semaphore's database objects (`sqlite`, `postgres`, …): `host`, `user`, `pass`, `name`, `options`. */
+const SEMAPHORE_DB_KEYS = ['host', 'user', 'pass', 'name', 'options'];
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
@@ -36,26 +39,43 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const file = opts.configFile ?? env.SEMAUTH_CONFIG;
   const json = file ? readConfigFile(file) : {};
   const out: Record<string, unknown> = {};
-  const usedKeys = new Set<string>();
-
   for (const [name, s] of Object.entries(settings) as [string, Setting<unknown>][]) {
-    usedKeys.add(s.key.split('.')[0]!);
     out[name] = resolve(s, env, json);
   }
-  const ignored = new Set(out.ignoredKeys as string[]);
-  for (const key of Object.keys(json)) {
-    if (!usedKeys.has(key) && !SEMAPHORE_KEYS_IGNORED.has(key) && !ignored.has(key)) {
-      throw new ConfigError(`config file ${file}: unknown key "${key}" (see the configuration table in README.md)`);
-    }
-  }
+  if (file) checkKeys(file, json, new Set(out.ignoredKeys as string[]));
   // Semaphore's file key for the password switch is `password_login_disable`;
   // its docs also spell it `password_login_disabled`. Honour both.
   if (json.password_login_disabled !== undefined && !envValue(settings.passwordLoginDisabled, env)) {
-    out.passwordLoginDisabled = settings.passwordLoginDisabled.parse(json.password_login_disabled, 'password_login_disabled');
+    out.passwordLoginDisabled = settings.passwordLoginDisabled.parse(json.password_login_disabled, 'config key "password_login_disabled"');
   }
   const config = out as unknown as Config;
   crossCheck(config);
   return Object.freeze(config);
+}
+
+/** Any key the schema does not know stops the start: it is most likely a typo. */
+function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<string>): void {
+  const known = new Map<string, Set<string>>();
+  for (const s of Object.values(settings) as Setting<unknown>[]) {
+    const [top, ...rest] = s.key.split('.');
+    if (!known.has(top!)) known.set(top!, new Set(rest.length > 0 ? SEMAPHORE_DB_KEYS : []));
+    if (rest.length > 0) known.get(top!)!.add(rest.join('.'));
+  }
+  const hint = '(see docs/configuration.md)';
+  for (const [key, value] of Object.entries(json)) {
+    const sub = known.get(key);
+    if (sub === undefined) {
+      if (SEMAPHORE_KEYS_IGNORED.has(key) || ignored.has(key)) continue;
+      throw new ConfigError(`config file ${file}: unknown key "${key}" ${hint}`);
+    }
+    if (sub.size === 0 || value === null) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"host": …}`);
+    }
+    for (const inner of Object.keys(value)) {
+      if (!sub.has(inner)) throw new ConfigError(`config file ${file}: unknown key "${key}.${inner}" ${hint}`);
+    }
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -88,8 +108,10 @@ function envValue(s: Setting<unknown>, env: Record<string, string | undefined>):
 function resolve(s: Setting<unknown>, env: Record<string, string | undefined>, json: Record<string, unknown>): unknown {
   const fromEnv = envValue(s, env);
   if (fromEnv) return s.parse(fromEnv[1], fromEnv[0]);
+  // An empty string counts as unset, as in the environment: Semaphore writes
+  // `"interface": ""` for "every interface", which must not open semauth up.
   const fromFile = getPath(json, s.key);
-  if (fromFile !== undefined && fromFile !== null) return s.parse(fromFile, `config key "${s.key}"`);
+  if (fromFile !== undefined && fromFile !== null && fromFile !== '') return s.parse(fromFile, `config key "${s.key}"`);
   return s.default;
 }
 
@@ -105,7 +127,8 @@ function getPath(obj: Record<string, unknown>, path: string): unknown {
 function crossCheck(c: Config): void {
   if (c.sessionIdleHours > c.sessionMaxLifeHours) {
     throw new ConfigError(
-      `SEMAUTH_SESSION_IDLE_HOURS (${c.sessionIdleHours}) must not exceed SEMAUTH_MAX_SESSION_LIFE_HOURS (${c.sessionMaxLifeHours})`,
+      `SEMAUTH_SESSION_IDLE_HOURS / session_idle_hours (${c.sessionIdleHours}) must not exceed ` +
+        `SEMAUTH_MAX_SESSION_LIFE_HOURS / max_session_life_hours (${c.sessionMaxLifeHours})`,
     );
   }
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {

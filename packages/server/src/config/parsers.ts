@@ -108,12 +108,14 @@ export const options: Parser<Record<string, string>> = (raw, name) => {
   throw new ConfigError(`${name} must be an object of options`);
 };
 
+const WEB_ROOT_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+
 /** The web root: a path prefix (`/semaphore`) or a public URL (`https://host/semaphore`). */
 export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, name) => {
   const text = str(raw, name).trim();
   if (text === '' || text === '/') return { prefix: '', origin: null };
   if (text.startsWith('/')) {
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(text)) throw new ConfigError(`${name} must be a path like /semaphore`);
+    if (!WEB_ROOT_PATH.test(text)) throw new ConfigError(`${name} must be a path like /semaphore`);
     return { prefix: text.replace(/\/+$/, ''), origin: null };
   }
   let url: URL;
@@ -123,5 +125,9 @@ export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, 
     throw new ConfigError(`${name} must be a path like /semaphore or a URL like https://example.com/semaphore`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https`);
+  // The path becomes the route prefix: the same characters as the path form, nothing after it.
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || !WEB_ROOT_PATH.test(url.pathname)) {
+    throw new ConfigError(`${name} must be a URL like https://example.com/semaphore (no query, fragment or credentials)`);
+  }
   return { prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
 };
