@@ -1,0 +1,239 @@
+/** loadConfig({env, configFile}): defaults, Semaphore's names, precedence and errors naming the setting. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/parsers.js';
+import { tempDir } from '../support/database.js';
+
+function configFile(content: unknown): string {
+  const file = join(tempDir('semauth-config-'), 'config.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function loadError(opts: Parameters<typeof loadConfig>[0]): ConfigError {
+  try {
+    loadConfig(opts);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('loadConfig did not fail');
+}
+
+describe('defaults', () => {
+  it('SQLite in data/semauth.sqlite, listening on 127.0.0.1:3000', () => {
+    const c = loadConfig({ env: {} });
+    expect(c).toMatchObject({
+      dialect: 'sqlite',
+      sqlitePath: 'data/semauth.sqlite',
+      interface: '127.0.0.1',
+      port: 3000,
+      webRoot: { prefix: '', origin: null },
+      passwordLoginDisabled: false,
+      sessionIdleHours: 7 * 24,
+      sessionMaxLifeHours: 30 * 24,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('empty environment variables count as unset', () => {
+    expect(loadConfig({ env: { SEMAPHORE_PORT: '', SEMAPHORE_INTERFACE: '' } })).toMatchObject({ port: 3000, interface: '127.0.0.1' });
+  });
+});
+
+describe('environment', () => {
+  it.each([
+    ['3000', 3000],
+    [':3000', 3000],
+    ['8080', 8080],
+    [':65535', 65535],
+  ])('SEMAPHORE_PORT=%s', (value, port) => {
+    expect(loadConfig({ env: { SEMAPHORE_PORT: value } }).port).toBe(port);
+  });
+
+  it.each(['http', '70000', '-1', ':', '3000.5', '0x10'])('SEMAPHORE_PORT=%s is refused, naming the variable', (value) => {
+    expect(loadError({ env: { SEMAPHORE_PORT: value } }).message).toMatch(/^SEMAPHORE_PORT must be an integer from 0 to 65535/);
+  });
+
+  it("Semaphore's names select the database and the listener", () => {
+    const c = loadConfig({
+      env: {
+        SEMAPHORE_DB_DIALECT: 'postgres',
+        SEMAPHORE_DB_HOST: 'db.internal:5433',
+        SEMAPHORE_DB_USER: 'auth',
+        SEMAPHORE_DB_PASS: 'pw',
+        SEMAPHORE_DB: 'authdb',
+        SEMAPHORE_DB_OPTIONS: '{"sslmode":"require"}',
+        SEMAPHORE_INTERFACE: '0.0.0.0',
+        SEMAPHORE_PASSWORD_LOGIN_DISABLED: 'yes',
+      },
+    });
+    expect(c).toMatchObject({
+      dialect: 'postgres',
+      pgHost: 'db.internal:5433',
+      pgUser: 'auth',
+      pgPassword: 'pw',
+      pgDatabase: 'authdb',
+      pgOptions: { sslmode: 'require' },
+      interface: '0.0.0.0',
+      passwordLoginDisabled: true,
+    });
+  });
+
+  it('SEMAPHORE_DB_HOST is the SQLite file path with the sqlite dialect', () => {
+    expect(loadConfig({ env: { SEMAPHORE_DB_HOST: '/var/lib/semauth/auth.db' } }).sqlitePath).toBe('/var/lib/semauth/auth.db');
+  });
+
+  it('bad values name the variable', () => {
+    expect(loadError({ env: { SEMAPHORE_DB_DIALECT: 'mysql' } }).message).toBe('SEMAPHORE_DB_DIALECT must be one of sqlite, postgres, got "mysql"');
+    expect(loadError({ env: { SEMAPHORE_PASSWORD_LOGIN_DISABLED: 'maybe' } }).message).toMatch(/^SEMAPHORE_PASSWORD_LOGIN_DISABLED must be true or false/);
+    expect(loadError({ env: { SEMAUTH_SESSION_IDLE_HOURS: 'soon' } }).message).toMatch(/^SEMAUTH_SESSION_IDLE_HOURS must be an integer/);
+  });
+});
+
+describe('SEMAPHORE_WEB_ROOT', () => {
+  it.each([
+    ['/semaphore', { prefix: '/semaphore', origin: null }],
+    ['/semaphore/', { prefix: '/semaphore', origin: null }],
+    ['/', { prefix: '', origin: null }],
+    ['https://example.com/semaphore/', { prefix: '/semaphore', origin: 'https://example.com' }],
+    ['http://example.com:8080', { prefix: '', origin: 'http://example.com:8080' }],
+    ['HTTPS://Example.COM:443/a/b', { prefix: '/a/b', origin: 'https://example.com' }],
+  ])('%s', (value, webRoot) => {
+    expect(loadConfig({ env: { SEMAPHORE_WEB_ROOT: value } }).webRoot).toEqual(webRoot);
+  });
+
+  it.each(['semaphore', 'ftp://example.com/x', '/a b', '/a?x=1', 'https://example.com/a?x=1', 'https://example.com/a#top', 'https://u:p@example.com/'])(
+    '%s is refused, naming the variable',
+    (value) => {
+      expect(loadError({ env: { SEMAPHORE_WEB_ROOT: value } }).message).toMatch(/^SEMAPHORE_WEB_ROOT must /);
+    },
+  );
+});
+
+describe('config.json', () => {
+  it('reads the keys Semaphore uses', () => {
+    const file = configFile({
+      dialect: 'postgres',
+      postgres: { host: 'pg:5432', user: 'sem', pass: 'secret', name: 'semdb', options: { sslmode: 'disable' } },
+      port: ':4000',
+      interface: '10.0.0.5',
+      web_host: 'https://ci.example.com/semaphore',
+      password_login_disable: true,
+    });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({
+      dialect: 'postgres',
+      pgHost: 'pg:5432',
+      pgUser: 'sem',
+      pgPassword: 'secret',
+      pgDatabase: 'semdb',
+      pgOptions: { sslmode: 'disable' },
+      port: 4000,
+      interface: '10.0.0.5',
+      webRoot: { prefix: '/semaphore', origin: 'https://ci.example.com' },
+      passwordLoginDisabled: true,
+    });
+  });
+
+  it('reads sqlite.host, postgres.port/url and the number form of port', () => {
+    const c = loadConfig({ env: {}, configFile: configFile({ sqlite: { host: '/srv/auth.sqlite' }, port: 3100, postgres: { port: 6543, url: 'postgres://x@h/db' } }) });
+    expect(c).toMatchObject({ sqlitePath: '/srv/auth.sqlite', port: 3100, pgPort: 6543, pgUrl: 'postgres://x@h/db' });
+  });
+
+  it('also accepts the spelling password_login_disabled', () => {
+    expect(loadConfig({ env: {}, configFile: configFile({ password_login_disabled: true }) }).passwordLoginDisabled).toBe(true);
+  });
+
+  it('environment variables win over the file', () => {
+    const file = configFile({ port: ':4000', interface: '10.0.0.5', dialect: 'postgres', password_login_disable: true, password_login_disabled: true });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ port: 4000, interface: '10.0.0.5', dialect: 'postgres' });
+    expect(
+      loadConfig({
+        env: { SEMAPHORE_PORT: '5000', SEMAPHORE_INTERFACE: '127.0.0.1', SEMAPHORE_DB_DIALECT: 'sqlite', SEMAPHORE_PASSWORD_LOGIN_DISABLED: 'false' },
+        configFile: file,
+      }),
+    ).toMatchObject({ port: 5000, interface: '127.0.0.1', dialect: 'sqlite', passwordLoginDisabled: false });
+  });
+
+  it('is found through SEMAUTH_CONFIG', () => {
+    expect(loadConfig({ env: { SEMAUTH_CONFIG: configFile({ port: 3333 }) } }).port).toBe(3333);
+  });
+
+  it('an empty string counts as unset: "interface": "" stays on loopback', () => {
+    expect(loadConfig({ env: {}, configFile: configFile({ interface: '', port: '', web_host: '' }) })).toMatchObject({
+      interface: '127.0.0.1',
+      port: 3000,
+      webRoot: { prefix: '', origin: null },
+    });
+  });
+
+  it("ignores Semaphore's own keys, so its config file can be shared", () => {
+    const file = configFile({
+      postgres: { host: 'pg', user: 'semaphore', pass: 'x', name: 'semaphore', options: {} },
+      dialect: 'postgres',
+      tmp_path: '/tmp/semaphore',
+      cookie_hash: 'aGFzaA==',
+      cookie_encryption: 'ZW5j',
+      access_key_encryption: 'a2V5',
+      email_alert: false,
+      email_sender: '',
+      ldap_enable: false,
+      ldap_mappings: { dn: '', mail: '', uid: '', cn: '' },
+      oidc_providers: {},
+      max_parallel_tasks: 10,
+      runner_registration_token: '',
+      use_remote_runner: false,
+      global_integration_alias: '',
+      forwarded_env_vars: [],
+      apps: {},
+      tls: { enabled: false },
+      mysql: { host: '' },
+      bolt: { host: '/var/lib/semaphore/database.boltdb' },
+      non_admin_can_create_project: true,
+    });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ dialect: 'postgres', pgHost: 'pg', nonAdminCanCreateProject: true });
+  });
+
+  it('an unknown key stops the load, naming the key and the file', () => {
+    const file = configFile({ port: 3000, intreface: '0.0.0.0' });
+    expect(loadError({ env: {}, configFile: file }).message).toBe(`config file ${file}: unknown key "intreface" (see docs/configuration.md)`);
+    const nested = configFile({ postgres: { hots: 'pg' } });
+    expect(loadError({ env: {}, configFile: nested }).message).toContain('unknown key "postgres.hots"');
+    expect(loadError({ env: {}, configFile: configFile({ sqlite: '/x.db' }) }).message).toContain('config key "sqlite" must be an object');
+  });
+
+  it('semauth_ignored_keys lets a shared file carry other keys', () => {
+    expect(loadConfig({ env: {}, configFile: configFile({ semauth_ignored_keys: ['my_tool'], my_tool: { a: 1 } }) }).port).toBe(3000);
+  });
+
+  it('a bad value names the key', () => {
+    expect(loadError({ env: {}, configFile: configFile({ port: 'http' }) }).message).toMatch(/^config key "port" must be an integer/);
+    expect(loadError({ env: {}, configFile: configFile({ dialect: 'bolt' }) }).message).toMatch(/^config key "dialect" must be one of sqlite, postgres/);
+    expect(loadError({ env: {}, configFile: configFile({ password_login_disable: 'sometimes' }) }).message).toMatch(/^config key "password_login_disable"/);
+  });
+
+  it('invalid JSON, a non-object and a missing file name the path', () => {
+    const bad = configFile('{"port": 3000,}');
+    expect(loadError({ env: {}, configFile: bad }).message).toMatch(new RegExp(`^config file ${bad} is not valid JSON: `));
+    const arr = configFile('[1]');
+    expect(loadError({ env: {}, configFile: arr }).message).toBe(`config file ${arr} must hold a JSON object`);
+    expect(loadError({ env: {}, configFile: '/nonexistent/config.json' }).message).toBe('config file /nonexistent/config.json cannot be read: ENOENT');
+  });
+});
+
+describe('cross-checks', () => {
+  it('an idle lifetime longer than the absolute lifetime is refused, naming both', () => {
+    const msg = loadError({ env: { SEMAUTH_SESSION_IDLE_HOURS: '48', SEMAUTH_MAX_SESSION_LIFE_HOURS: '24' } }).message;
+    expect(msg).toContain('SEMAUTH_SESSION_IDLE_HOURS');
+    expect(msg).toContain('SEMAUTH_MAX_SESSION_LIFE_HOURS');
+    expect(loadConfig({ env: { SEMAUTH_SESSION_IDLE_HOURS: '24', SEMAUTH_MAX_SESSION_LIFE_HOURS: '24' } }).sessionIdleHours).toBe(24);
+    const file = configFile({ session_idle_hours: 1000 });
+    expect(loadError({ env: {}, configFile: file }).message).toContain('session_idle_hours (1000)');
+  });
+
+  it('a blank SQLite path is refused', () => {
+    expect(loadError({ env: { SEMAPHORE_DB_HOST: '   ' } }).message).toMatch(/^SEMAPHORE_DB_HOST \(the SQLite file path\) must not be empty/);
+  });
+});
