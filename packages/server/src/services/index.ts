@@ -41,7 +41,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     },
     now,
   );
-  const tokens = new TokenService(storage.tokens, storage.users, now);
+  const tokens = new TokenService(storage.tokens, storage.users, audit, now);
   const users = new UserService(storage.users, hasher, sessions, audit, now);
   const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);

@@ -13,7 +13,8 @@ import {
 } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
 import type { TokenRecord, TokenStore, UserRecord, UserStore } from '../storage/types.js';
-import type { Clock } from './context.js';
+import type { AuditService } from './audit.js';
+import type { Clock, ClientContext } from './context.js';
 import { TOUCH_INTERVAL_MS } from './sessions.js';
 
 export const MAX_TOKEN_NAME_LENGTH = 255;
@@ -29,11 +30,12 @@ export class TokenService {
   constructor(
     private readonly tokens: TokenStore,
     private readonly users: UserStore,
+    private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
 
   /** Creates a token; `secret` is the whole token, to be shown once. */
-  async create(userId: number, opts: NewTokenOptions = {}): Promise<{ secret: string; record: TokenRecord }> {
+  async create(owner: UserRecord, opts: NewTokenOptions, ctx: ClientContext): Promise<{ secret: string; record: TokenRecord }> {
     const now = this.now();
     const name = opts.name ?? '';
     if (name.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
@@ -46,7 +48,7 @@ export class TokenService {
     const record: TokenRecord = {
       hash: sha256Hex(secret),
       prefix: tokenPrefix(secret),
-      userId,
+      userId: owner.id,
       name,
       createdAt: now,
       expiresAt: opts.expiresAt ?? null,
@@ -54,6 +56,8 @@ export class TokenService {
       revokedAt: null,
     };
     await this.tokens.create(record);
+    // The audit trail names the token by its listed id, never by the secret.
+    await this.audit.record('token.created', ctx, { userId: owner.id, login: owner.username, detail: { token_id: record.prefix } });
     return { secret, record };
   }
 
@@ -70,7 +74,12 @@ export class TokenService {
    * 8-character listed id. Revoking an already revoked token succeeds again
    * (idempotent DELETE). Returns the revoked token's listed id.
    */
-  async revoke(userId: number, id: string): Promise<string> {
+  async revoke(owner: UserRecord, id: string, ctx: ClientContext): Promise<void> {
+    const prefix = await this.revokeOwn(owner.id, id);
+    await this.audit.record('token.revoked', ctx, { userId: owner.id, login: owner.username, detail: { token_id: prefix } });
+  }
+
+  private async revokeOwn(userId: number, id: string): Promise<string> {
     const value = normaliseApiToken(id);
     if (API_TOKEN_PATTERN.test(value)) {
       const t = await this.tokens.findByHash(sha256Hex(value));

@@ -28,8 +28,7 @@ export function tokenCommands(user: Command): void {
       }
       await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
         const u = await s.users.get(opts.login);
-        const { secret, record } = await s.tokens.create(u.id, { name: opts.name, expiresAt });
-        await s.audit.record('token.created', CLI_CONTEXT, { userId: u.id, login: u.username, detail: { token_id: record.prefix } });
+        const { secret, record } = await s.tokens.create(u, { name: opts.name, expiresAt }, CLI_CONTEXT);
         print(tokenJson(record, secret, false, true), opts.json, () => secret);
       });
     });

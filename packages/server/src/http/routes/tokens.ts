@@ -69,8 +69,7 @@ export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDep
     async (request, reply) => {
       const { options, optedIn } = parseTokenOptions(request.body);
       const user = request.auth!.user;
-      const { secret, record } = await services.tokens.create(user.id, options);
-      await services.audit.record('token.created', clientContext(request, config), { userId: user.id, login: user.username, detail: { token_id: record.prefix } });
+      const { secret, record } = await services.tokens.create(user, options, clientContext(request, config));
       // The whole secret is in this body, and only here: no cache may keep it.
       return reply.code(201).send(tokenJson(record, secret, false, optedIn || wantsExtended(request)));
     },
@@ -86,8 +85,7 @@ export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDep
       const id = request.params.api_token_id;
       if (id.length > MAX_TOKEN_ID_LENGTH) throw new AppError('INVALID_TOKEN_ID');
       const user = request.auth!.user;
-      const prefix = await services.tokens.revoke(user.id, id);
-      await services.audit.record('token.revoked', clientContext(request, config), { userId: user.id, login: user.username, detail: { token_id: prefix } });
+      await services.tokens.revoke(user, id, clientContext(request, config));
       return noContent(reply);
     },
   );
