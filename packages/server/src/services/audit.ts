@@ -18,10 +18,15 @@ export type AuditEvent =
   | 'user.updated'
   | 'user.deleted';
 
-/** User agents are client-controlled: keep them short and printable. */
+/**
+ * Logins, addresses and user agents are client-controlled and end up on an
+ * operator's terminal (`semauth audit`): keep them short, and replace C0/C1
+ * control characters (ESC sequences, 8-bit CSI), line and paragraph
+ * separators and bidirectional overrides, which could forge or hide lines.
+ */
 function clean(text: string | null, max: number): string | null {
   if (text === null) return null;
-  return text.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, max);
+  return text.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
 export class AuditService {
