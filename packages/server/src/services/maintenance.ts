@@ -17,7 +17,8 @@ export interface MaintenanceResult {
   sessions: number;
 }
 
-const AUDIT_BATCH = 5000;
+/** Audit rows deleted per statement. */
+export const AUDIT_BATCH = 5000;
 
 export class Maintenance {
   private timer: NodeJS.Timeout | undefined;
@@ -29,6 +30,7 @@ export class Maintenance {
     private readonly throttle: LoginThrottle,
     private readonly retentionDays: number,
     private readonly now: Clock,
+    private readonly auditBatch = AUDIT_BATCH,
   ) {}
 
   /** One pass; concurrent calls share the pass in progress. */
@@ -41,9 +43,9 @@ export class Maintenance {
   private async pass(): Promise<MaintenanceResult> {
     let audit = 0;
     for (;;) {
-      const n = await this.audit.prune(this.retentionDays, AUDIT_BATCH);
+      const n = await this.audit.prune(this.retentionDays, this.auditBatch);
       audit += n;
-      if (n < AUDIT_BATCH) break;
+      if (n < this.auditBatch) break;
       await new Promise((r) => setImmediate(r)); // let requests in between batches
     }
     const throttle = await this.throttle.prune();
