@@ -5,9 +5,13 @@
 #   scripts/pg-test-cluster.sh pause [NAME]   stop the server, keep the data (the "database went away" fault)
 #   scripts/pg-test-cluster.sh stop  [NAME]   stop the server and delete the cluster
 #   scripts/pg-test-cluster.sh url   [NAME]   print the admin URL of a started cluster
+#   scripts/pg-test-cluster.sh prune          stop and delete clusters named `*-PID` whose process is gone
 #
 # NAME defaults to `default`; separate names are separate clusters (the fault
-# test pauses its own so it never kills the one other suites use). The URL is
+# test pauses its own so it never kills the one other suites use). A name
+# ending in `-PID` belongs to that process: scripts/test.sh uses `run-$$`, so
+# two test runs in one checkout never share (or stop) each other's cluster,
+# and `prune` clears those whose process died without cleaning up. The URL is
 # also written to .tmp/pg-test/NAME/url, and for `default` to .tmp/pg-test-url.
 #
 # Works as root (CI: initdb refuses root, so it runs as `postgres` via
@@ -144,10 +148,24 @@ stop() {
   return 0
 }
 
+prune() {
+  local dir name pid
+  for dir in "${SEMAUTH_PG_TEST_DIR:-/tmp}/semauth-pg-$CHECKOUT_ID-"*; do
+    [[ -d $dir ]] || continue
+    name=${dir##*/semauth-pg-"$CHECKOUT_ID"-}
+    [[ $name =~ -([0-9]+)$ ]] || continue
+    pid=${BASH_REMATCH[1]}
+    kill -0 "$pid" 2>/dev/null && continue
+    log "removing $name, left behind by process $pid"
+    bash "$ROOT/scripts/pg-test-cluster.sh" stop "$name"
+  done
+}
+
 case $CMD in
   start) start ;;
   pause) pause ;;
   stop) stop ;;
   url) running || { log "not running"; exit 1; }; url ;;
-  *) echo "usage: $0 start|pause|stop|url [NAME]" >&2; exit 2 ;;
+  prune) prune ;;
+  *) echo "usage: $0 start|pause|stop|url [NAME] | prune" >&2; exit 2 ;;
 esac
