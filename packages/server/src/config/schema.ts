@@ -139,6 +139,10 @@ export const settings = {
     key: 'maintenance_interval_seconds', env: ['SEMAUTH_MAINTENANCE_INTERVAL_SECONDS'], default: 3600, parse: int(1, 86400),
     doc: 'How often the server prunes old audit entries, ended throttling windows and dead sessions.',
   }),
+  authCacheEntries: setting({
+    key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
+    doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',
+  }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,
     doc: 'Extra config.json keys to ignore (for a config file shared with other tools).',

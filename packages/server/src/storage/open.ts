@@ -13,8 +13,10 @@ import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
+import { withAuthCache } from './auth-cache.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { foreignCommitSignal, withStatementCache } from './sqlite-handle.js';
 import type { Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
 
@@ -22,7 +24,7 @@ import { createPgPool } from './pg-pool.js';
 const MIGRATION_LOCK_ID = 5_200_771;
 
 export async function openStorage(config: Config): Promise<Storage> {
-  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath);
+  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { authCacheEntries: config.authCacheEntries });
 }
 
 function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: () => Promise<void>, extra: { close?: () => Promise<void> } = {}): Storage {
@@ -51,7 +53,12 @@ async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']):
   if (error) throw error;
 }
 
-export function openSqlite(path: string): Storage {
+/**
+ * `authCacheEntries` > 0 caches token, session and user lookups (see
+ * auth-cache.ts): safe here because every commit by another process moves
+ * SQLite's data_version, which the cache checks on each read.
+ */
+export function openSqlite(path: string, opts: { authCacheEntries?: number } = {}): Storage {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -60,8 +67,8 @@ export function openSqlite(path: string): Storage {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return assemble(db, 'sqlite', async () => {
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const storage = assemble(db, 'sqlite', async () => {
     // Kysely runs SQLite migrations outside any transaction and without a
     // lock, so two processes starting on a new file would both try to
     // create the tables. BEGIN IMMEDIATE takes SQLite's write lock first
@@ -87,6 +94,8 @@ export function openSqlite(path: string): Storage {
       }
     }
   });
+  const maxEntries = opts.authCacheEntries ?? 0;
+  return maxEntries > 0 ? withAuthCache(storage, { maxEntries, changed: foreignCommitSignal(database) }) : storage;
 }
 
 async function openPostgres(config: Config): Promise<Storage> {

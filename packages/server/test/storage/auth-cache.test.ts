@@ -1,0 +1,212 @@
+/**
+ * The auth cache (storage/auth-cache.ts) must never make a revocation late:
+ * writes by another connection (the CLI, another process) and by this one
+ * are seen by the very next read. On PostgreSQL there is no cache at all.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { withAuthCache } from '../../src/storage/auth-cache.js';
+import { openStorage } from '../../src/storage/open.js';
+import type { Storage, TokenRecord } from '../../src/storage/types.js';
+import { freshDatabaseEnv } from '../support/database.js';
+import { createUser, newSession, newToken } from '../support/storage.js';
+
+const T = 1_700_000_000_000;
+let env: Record<string, string>;
+/** The server's view (cached on SQLite) and a second connection standing for the CLI. */
+let server: Storage;
+let other: Storage;
+
+const open = (extra: Record<string, string> = {}) => openStorage(loadConfig({ env: { ...env, SEMAUTH_LOG_LEVEL: 'silent', ...extra } }));
+
+beforeAll(async () => {
+  env = await freshDatabaseEnv();
+  server = await open();
+  await server.migrate();
+  other = await open();
+});
+afterAll(async () => {
+  await other?.close();
+  await server?.close();
+});
+
+describe('auth cache', () => {
+  it('is used on SQLite only: the same record comes back without a query', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    await server.tokens.create(t);
+    const first = await server.tokens.findByHash(t.hash);
+    const second = await server.tokens.findByHash(t.hash);
+    expect(second).toEqual(first);
+    if (server.dialect === 'sqlite') expect(second).toBe(first);
+    else expect(second).not.toBe(first);
+  });
+
+  it('sees a token revoked by another connection on the next read', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    await server.tokens.create(t);
+    expect((await server.tokens.findByHash(t.hash))?.revokedAt).toBeNull();
+    await other.tokens.revoke(t.hash, T);
+    expect((await server.tokens.findByHash(t.hash))?.revokedAt).toBe(T);
+  });
+
+  it('sees a user disabled, changed or deleted by another connection on the next read', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    await server.tokens.create(t);
+    expect((await server.users.findById(u.id))?.disabled).toBe(false);
+    await other.users.update(u.id, { disabled: true });
+    expect((await server.users.findById(u.id))?.disabled).toBe(true);
+    await other.users.update(u.id, { name: 'Renamed' });
+    expect((await server.users.findById(u.id))?.name).toBe('Renamed');
+    await other.users.delete(u.id);
+    expect(await server.users.findById(u.id)).toBeUndefined();
+    expect(await server.tokens.findByHash(t.hash)).toBeUndefined();
+  });
+
+  it('sees sessions revoked by another connection on the next read', async () => {
+    const u = await createUser(server);
+    const a = newSession(u.id);
+    const b = newSession(u.id);
+    await server.sessions.create(a);
+    await server.sessions.create(b);
+    await server.sessions.findById(a.id);
+    await server.sessions.findById(b.id);
+    await other.sessions.revoke(a.id, T);
+    expect((await server.sessions.findById(a.id))?.revokedAt).toBe(T);
+    await other.sessions.revokeAllForUser(u.id, T + 1);
+    expect((await server.sessions.findById(b.id))?.revokedAt).toBe(T + 1);
+  });
+
+  it('reflects its own writes at once: revoke, touch, update, revokeAllForUser, delete', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    const s = newSession(u.id);
+    await server.tokens.create(t);
+    await server.sessions.create(s);
+    await server.tokens.findByHash(t.hash);
+    await server.sessions.findById(s.id);
+    await server.users.findById(u.id);
+
+    await server.tokens.touch(t.hash, T + 5);
+    expect((await server.tokens.findByHash(t.hash))?.lastUsedAt).toBe(T + 5);
+    expect((await other.tokens.findByHash(t.hash))?.lastUsedAt).toBe(T + 5);
+    await server.sessions.touch(s.id, T + 6);
+    expect((await server.sessions.findById(s.id))?.lastActiveAt).toBe(T + 6);
+    await server.users.update(u.id, { admin: true });
+    expect((await server.users.findById(u.id))?.admin).toBe(true);
+    await server.tokens.revoke(t.hash, T + 7);
+    expect((await server.tokens.findByHash(t.hash))?.revokedAt).toBe(T + 7);
+    await server.sessions.revokeAllForUser(u.id, T + 8);
+    expect((await server.sessions.findById(s.id))?.revokedAt).toBe(T + 8);
+    await server.users.delete(u.id);
+    expect(await server.users.findById(u.id)).toBeUndefined();
+    expect(await server.sessions.findById(s.id)).toBeUndefined();
+  });
+
+  it('never keeps a row read while a revocation was under way', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    await server.tokens.create(t);
+    for (let i = 0; i < 20; i++) {
+      const hash = `${t.hash.slice(0, -2)}${i.toString(16).padStart(2, '0')}`;
+      await server.tokens.create({ ...t, hash });
+      // The read starts first; the revocation lands before or after it, never lost.
+      const reading = server.tokens.findByHash(hash);
+      const revoking = server.tokens.revoke(hash, T + i);
+      await Promise.all([reading, revoking]);
+      expect((await server.tokens.findByHash(hash))?.revokedAt).toBe(T + i);
+    }
+  });
+
+  it('returns frozen records, so no caller can change what others will read', async () => {
+    const u = await createUser(server);
+    const cached = await server.users.findById(u.id);
+    if (server.dialect === 'sqlite') expect(Object.isFrozen(cached)).toBe(true);
+  });
+
+  it('is off with SEMAUTH_AUTH_CACHE_ENTRIES=0', async () => {
+    const uncached = await open({ SEMAUTH_AUTH_CACHE_ENTRIES: '0' });
+    try {
+      const u = await createUser(uncached);
+      const first = await uncached.users.findById(u.id);
+      expect(await uncached.users.findById(u.id)).not.toBe(first);
+    } finally {
+      await uncached.close();
+    }
+  });
+});
+
+describe('auth cache, with reads held back on purpose', () => {
+  /** A token store whose reads resolve only when the test says so. */
+  function slowStorage() {
+    const rows = new Map<string, TokenRecord>();
+    const held: (() => void)[] = [];
+    let foreignCommit = false;
+    const tokens = {
+      async create(t: TokenRecord) {
+        rows.set(t.hash, t);
+      },
+      findByHash(hash: string) {
+        const snapshot = rows.get(hash) && { ...rows.get(hash)! };
+        return new Promise<TokenRecord | undefined>((resolve) => held.push(() => resolve(snapshot)));
+      },
+      async revoke(hash: string, at: number) {
+        rows.set(hash, { ...rows.get(hash)!, revokedAt: at });
+      },
+    };
+    const base = { dialect: 'sqlite', stats: { writes: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
+    const cached = withAuthCache(base, { maxEntries: 10, changed: () => (foreignCommit ? !(foreignCommit = false) : false) });
+    /** Lets held reads answer, in order or newest first. */
+    const release = (newestFirst = false) => {
+      const all = held.splice(0);
+      (newestFirst ? all.reverse() : all).forEach((r) => r());
+    };
+    const read = async (hash: string) => {
+      const p = cached.tokens.findByHash(hash);
+      release();
+      return p;
+    };
+    return { cached, rows, release, read, commitElsewhere: () => (foreignCommit = true) };
+  }
+
+  it('does not keep a row read before its own revocation completed', async () => {
+    const s = slowStorage();
+    const t = newToken(1);
+    await s.cached.tokens.create(t);
+    const stale = s.cached.tokens.findByHash(t.hash); // reads "live", answers later
+    await s.cached.tokens.revoke(t.hash, T);
+    s.release();
+    expect((await stale)?.revokedAt).toBeNull();
+    expect((await s.read(t.hash))?.revokedAt).toBe(T);
+  });
+
+  it('does not keep a row read before a foreign commit was noticed', async () => {
+    const s = slowStorage();
+    const t = newToken(1);
+    await s.cached.tokens.create(t);
+    const stale = s.cached.tokens.findByHash(t.hash);
+    // Another process revokes; a second request notices (and drops the cache) before the first read returns.
+    s.rows.set(t.hash, { ...t, revokedAt: T });
+    s.commitElsewhere();
+    const noticing = s.cached.tokens.findByHash(t.hash);
+    s.release(true);
+    expect((await noticing)?.revokedAt).toBe(T);
+    expect((await stale)?.revokedAt).toBeNull();
+    expect((await s.read(t.hash))?.revokedAt).toBe(T);
+  });
+
+  it('evicts the least recently used entry when full', async () => {
+    const s = slowStorage();
+    const tokens = Array.from({ length: 11 }, () => newToken(1));
+    for (const t of tokens) await s.cached.tokens.create(t);
+    for (const t of tokens.slice(0, 10)) await s.read(t.hash);
+    await s.read(tokens[0]!.hash); // now the most recently used
+    await s.read(tokens[10]!.hash); // evicts tokens[1]
+    s.rows.set(tokens[0]!.hash, { ...tokens[0]!, name: 'changed behind the cache' });
+    s.rows.set(tokens[1]!.hash, { ...tokens[1]!, name: 'changed behind the cache' });
+    expect((await s.read(tokens[0]!.hash))?.name).toBe('');
+    expect((await s.read(tokens[1]!.hash))?.name).toBe('changed behind the cache');
+  });
+});
