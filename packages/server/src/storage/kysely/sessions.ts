@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from '../schema.js';
 import type { SessionRecord, SessionStore, StorageStats } from '../types.js';
+import { preparedQuery } from './prepared.js';
 
 function toRecord(r: Selectable<SessionsTable>): SessionRecord {
   return {
@@ -15,7 +16,12 @@ function toRecord(r: Selectable<SessionsTable>): SessionRecord {
 }
 
 export class KyselySessionStore implements SessionStore {
-  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
+  /** Runs on every cookie request: compiled once. */
+  private readonly byId;
+
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
+    this.byId = preparedQuery<Selectable<SessionsTable>, [string]>(db, 1, (id) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+  }
 
   async create(s: SessionRecord): Promise<void> {
     this.stats.writes++;
@@ -34,7 +40,7 @@ export class KyselySessionStore implements SessionStore {
   }
 
   async findById(id: string): Promise<SessionRecord | undefined> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.byId(id);
     return row && toRecord(row);
   }
 

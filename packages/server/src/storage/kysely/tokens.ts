@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, Database } from '../schema.js';
 import type { StorageStats, TokenRecord, TokenStore } from '../types.js';
+import { preparedQuery } from './prepared.js';
 
 const nullableNumber = (v: number | null) => (v === null ? null : Number(v));
 
@@ -18,7 +19,14 @@ function toRecord(r: Selectable<ApiTokensTable>): TokenRecord {
 }
 
 export class KyselyTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
+  /** Runs on every bearer request: compiled once. */
+  private readonly byHash;
+
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
+    this.byHash = preparedQuery<Selectable<ApiTokensTable>, [string]>(db, 1, (hash) =>
+      db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash),
+    );
+  }
 
   async create(t: TokenRecord): Promise<void> {
     this.stats.writes++;
@@ -38,7 +46,7 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   async findByHash(hash: string): Promise<TokenRecord | undefined> {
-    const row = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    const [row] = await this.byHash(hash);
     return row && toRecord(row);
   }
 

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { NewUser, StorageStats, UserPatch, UserRecord, UserStore } from '../types.js';
 import { isUniqueViolation } from './errors.js';
+import { preparedQuery } from './prepared.js';
 
 function toRecord(r: Selectable<UsersTable>): UserRecord {
   return {
@@ -33,7 +34,12 @@ function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id'>> {
 }
 
 export class KyselyUserStore implements UserStore {
-  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
+  /** Runs on every authenticated request: compiled once. */
+  private readonly byId;
+
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
+    this.byId = preparedQuery<Selectable<UsersTable>, [number]>(db, 1, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
+  }
 
   async create(user: NewUser): Promise<UserRecord> {
     this.stats.writes++;
@@ -51,7 +57,7 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findById(id: number): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.byId(id);
     return row && toRecord(row);
   }
 
