@@ -65,6 +65,10 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     })());
 
   if (opts.handleSignals) {
+    if (config.debugStats) {
+      // Opt-in counters for bench/ (writes per request): stderr only, on request.
+      process.on('SIGUSR2', () => process.stderr.write(`semauth-stats ${JSON.stringify({ writes: storage.stats.writes })}\n`));
+    }
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         app.log.info({ signal }, 'shutting down');

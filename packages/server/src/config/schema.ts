@@ -143,6 +143,10 @@ export const settings = {
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
     doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',
   }),
+  debugStats: setting({
+    key: 'debug_stats', env: ['SEMAUTH_DEBUG_STATS'], default: false, parse: bool,
+    doc: 'For benchmarks: print storage counters (database writes) as one `semauth-stats {…}` line on stderr when the server receives SIGUSR2. Never served over HTTP.',
+  }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,
     doc: 'Extra config.json keys to ignore (for a config file shared with other tools).',
