@@ -71,12 +71,16 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
     reply.header('cache-control', 'no-store');
     return payload;
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
+  // The request line is logged at `info`; at quieter levels the hook is not
+  // registered at all, since it would run (and build its object) on every request.
+  if (config.logLevel === 'info' || config.logLevel === 'debug' || config.logLevel === 'trace') {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    });
+  }
 
   const deps: RouteDeps = { config, services };
   void app.register(
