@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import type { Config } from './config/schema.js';
 import { errorBody } from './errors.js';
 import { registerBodyParser } from './http/body-parser.js';
-import { clientErrorHandler } from './http/client-errors.js';
+import { clientErrorHandler, expectationFailedHandler } from './http/client-errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -50,6 +50,8 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
     // Node's own limit; larger header blocks get a JSON 431 from clientErrorHandler.
     http: { maxHeaderSize: 16 * 1024 },
   });
+
+  app.server.on('checkExpectation', expectationFailedHandler);
 
   const prefix = apiPrefix(config);
   const openApi = collectOpenApi(app, prefix);

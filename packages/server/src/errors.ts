@@ -28,6 +28,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
+  EXPECTATION_FAILED: { status: 417, message: 'Unsupported Expect header: only 100-continue is understood.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },

@@ -46,6 +46,12 @@ export function parseJsonBody(raw: Buffer): unknown {
 }
 
 export function registerBodyParser(app: FastifyInstance): void {
+  // The label decides nothing here, and Fastify answers 415 to a label it
+  // cannot parse (`Content-Type: `, `x`) before any parser runs — even for a
+  // body-less POST. Dropping the header sends every body to the one parser below.
+  app.addHook('onRequest', async (request) => {
+    delete request.raw.headers['content-type'];
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
     try {

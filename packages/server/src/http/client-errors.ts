@@ -1,7 +1,9 @@
 /**
- * Errors Node's HTTP parser raises before Fastify sees a request (oversized
- * headers, malformed request lines). Answered as JSON like every other error.
+ * Errors Node's HTTP layer answers before Fastify sees a request (oversized
+ * headers, malformed request lines, unknown expectations). Answered as JSON
+ * like every other error.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, errorBody, type ErrorCode } from '../errors.js';
 
@@ -17,4 +19,15 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
     `HTTP/1.1 ${ERRORS[code].status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * Node answers an `Expect` header other than `100-continue` with a bare 417
+ * of its own unless someone listens for 'checkExpectation': answer it as JSON
+ * like every other error.
+ */
+export function expectationFailedHandler(_req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(errorBody('EXPECTATION_FAILED'));
+  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' });
+  res.end(body);
 }
