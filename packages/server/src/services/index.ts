@@ -28,7 +28,6 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const audit = new AuditService(storage.audit, now);
   const sessions = new SessionService(
     storage.sessions,
-    storage.users,
     { idleMs: config.sessionIdleHours * 3_600_000, absoluteMs: config.sessionMaxLifeHours * 3_600_000 },
     now,
   );
@@ -41,7 +40,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     },
     now,
   );
-  const tokens = new TokenService(storage.tokens, storage.users, audit, now);
+  const tokens = new TokenService(storage.tokens, audit, now);
   const users = new UserService(storage.users, hasher, sessions, audit, now);
   const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);

@@ -4,7 +4,7 @@
  * at most once per TOUCH_INTERVAL_MS per session, not on every request.
  */
 import { digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
-import type { SessionStore, UserRecord, UserStore } from '../storage/types.js';
+import type { SessionStore, UserRecord } from '../storage/types.js';
 import type { Clock } from './context.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -22,7 +22,6 @@ export interface AuthenticatedSession {
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
-    private readonly users: UserStore,
     private readonly lifetimes: SessionLifetimes,
     private readonly now: Clock,
   ) {}
@@ -48,12 +47,11 @@ export class SessionService {
   async authenticate(cookieValue: string): Promise<AuthenticatedSession | null> {
     const cred = parseSessionCredential(cookieValue);
     if (!cred) return null;
-    const s = await this.sessions.findById(cred.id);
-    if (!s || !digestsEqual(s.secretHash, sha256Hex(cred.secret))) return null;
+    const found = await this.sessions.findByIdWithUser(cred.id);
+    if (!found || !digestsEqual(found.session.secretHash, sha256Hex(cred.secret))) return null;
+    const { session: s, user } = found;
     const now = this.now();
-    if (s.revokedAt !== null || now >= s.expiresAt || now - s.lastActiveAt >= this.lifetimes.idleMs) return null;
-    const user = await this.users.findById(s.userId);
-    if (!user || user.disabled) return null;
+    if (s.revokedAt !== null || now >= s.expiresAt || now - s.lastActiveAt >= this.lifetimes.idleMs || user.disabled) return null;
     if (now - s.lastActiveAt >= TOUCH_INTERVAL_MS) await this.sessions.touch(s.id, now);
     return { user, sessionId: s.id };
   }

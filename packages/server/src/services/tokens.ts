@@ -12,7 +12,7 @@ import {
   tokenPrefix,
 } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
-import type { TokenRecord, TokenStore, UserRecord, UserStore } from '../storage/types.js';
+import type { TokenRecord, TokenStore, UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
 import { TOUCH_INTERVAL_MS } from './sessions.js';
@@ -29,7 +29,6 @@ export interface NewTokenOptions {
 export class TokenService {
   constructor(
     private readonly tokens: TokenStore,
-    private readonly users: UserStore,
     private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
@@ -102,11 +101,11 @@ export class TokenService {
   /** The token's user, or null for unknown, revoked, expired tokens and disabled users. */
   async authenticate(presented: string): Promise<{ user: UserRecord; token: TokenRecord } | null> {
     if (presented.length === 0 || presented.length > MAX_PRESENTED_TOKEN_LENGTH) return null;
-    const t = await this.tokens.findByHash(sha256Hex(normaliseApiToken(presented)));
+    const found = await this.tokens.findByHashWithUser(sha256Hex(normaliseApiToken(presented)));
+    if (!found) return null;
+    const { token: t, user } = found;
     const now = this.now();
-    if (!t || t.revokedAt !== null || (t.expiresAt !== null && now >= t.expiresAt)) return null;
-    const user = await this.users.findById(t.userId);
-    if (!user || user.disabled) return null;
+    if (t.revokedAt !== null || (t.expiresAt !== null && now >= t.expiresAt) || user.disabled) return null;
     if (t.lastUsedAt === null || now - t.lastUsedAt >= TOUCH_INTERVAL_MS) await this.tokens.touch(t.hash, now);
     return { user, token: t };
   }

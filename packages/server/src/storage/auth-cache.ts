@@ -96,6 +96,32 @@ class AuthCache {
   }
 
   /**
+   * A record and its user (token or session, then user): one check for
+   * foreign commits and two map lookups on a hit; on a miss, one joined read
+   * whose two parts are kept if still current.
+   */
+  async readWithUser<K, V extends { userId: number }, R>(
+    map: BoundedMap<K, V>,
+    key: K,
+    load: () => Promise<R | undefined>,
+    split: (r: R) => [V, UserRecord],
+    join: (v: V, u: UserRecord) => R,
+  ): Promise<R | undefined> {
+    this.validate();
+    const hit = map.get(key);
+    const user = hit && this.users.get(hit.userId);
+    if (hit !== undefined && user !== undefined) return join(hit, user);
+    const generation = this.generation;
+    const loaded = await load();
+    if (loaded !== undefined && generation === this.generation) {
+      const [v, u] = split(loaded);
+      map.set(key, Object.freeze(v));
+      this.users.set(u.id, Object.freeze(u));
+    }
+    return loaded;
+  }
+
+  /**
    * A "last used" write: the cached entry (if any) is updated at once; if
    * the write fails it is dropped, so the next request reads the database.
    */
@@ -134,6 +160,16 @@ class CachedTokenStore implements TokenStore {
     return this.cache.read(this.cache.tokens, hash, () => this.inner.findByHash(hash));
   }
 
+  findByHashWithUser(hash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
+    return this.cache.readWithUser(
+      this.cache.tokens,
+      hash,
+      () => this.inner.findByHashWithUser(hash),
+      (r) => [r.token, r.user],
+      (token, user) => ({ token, user }),
+    );
+  }
+
   listByUser(userId: number): Promise<TokenRecord[]> {
     return this.inner.listByUser(userId);
   }
@@ -162,6 +198,16 @@ class CachedSessionStore implements SessionStore {
 
   findById(id: string): Promise<SessionRecord | undefined> {
     return this.cache.read(this.cache.sessions, id, () => this.inner.findById(id));
+  }
+
+  findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+    return this.cache.readWithUser(
+      this.cache.sessions,
+      id,
+      () => this.inner.findByIdWithUser(id),
+      (r) => [r.session, r.user],
+      (session, user) => ({ session, user }),
+    );
   }
 
   touch(id: string, at: number): Promise<void> {

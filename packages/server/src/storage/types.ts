@@ -49,6 +49,11 @@ export interface SessionRecord {
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   findById(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session with its user, in one lookup: what every cookie request
+   * needs (one query on PostgreSQL, one cache check on SQLite).
+   */
+  findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   touch(id: string, at: number): Promise<void>;
   revoke(id: string, at: number): Promise<void>;
   /** Revokes every live session of a user, except `exceptId`. Returns how many. */
@@ -73,6 +78,8 @@ export interface TokenRecord {
 export interface TokenStore {
   create(token: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** The token with its user, in one lookup: what every bearer request needs. */
+  findByHashWithUser(hash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined>;
   /** The user's tokens that are not revoked, newest first. */
   listByUser(userId: number): Promise<TokenRecord[]>;
   /** The user's tokens (revoked ones included) whose listed id is `prefix`. */

@@ -65,6 +65,29 @@ describe('auth cache', () => {
     expect(await server.tokens.findByHash(t.hash)).toBeUndefined();
   });
 
+  it('joined lookups see foreign revocations and a user disabled elsewhere on the next read', async () => {
+    const u = await createUser(server);
+    const t = newToken(u.id);
+    const s = newSession(u.id);
+    await server.tokens.create(t);
+    await server.sessions.create(s);
+    expect((await server.tokens.findByHashWithUser(t.hash))?.user.disabled).toBe(false);
+    expect((await server.sessions.findByIdWithUser(s.id))?.user.disabled).toBe(false);
+    await other.users.update(u.id, { disabled: true });
+    expect((await server.tokens.findByHashWithUser(t.hash))?.user.disabled).toBe(true);
+    expect((await server.sessions.findByIdWithUser(s.id))?.user.disabled).toBe(true);
+    await other.tokens.revoke(t.hash, T);
+    await other.sessions.revoke(s.id, T);
+    expect((await server.tokens.findByHashWithUser(t.hash))?.token.revokedAt).toBe(T);
+    expect((await server.sessions.findByIdWithUser(s.id))?.session.revokedAt).toBe(T);
+    // And this process's own writes, through the entries the joined reads filled.
+    await server.users.update(u.id, { disabled: false });
+    expect((await server.tokens.findByHashWithUser(t.hash))?.user.disabled).toBe(false);
+    await server.users.delete(u.id);
+    expect(await server.tokens.findByHashWithUser(t.hash)).toBeUndefined();
+    expect(await server.sessions.findByIdWithUser(s.id)).toBeUndefined();
+  });
+
   it('sees sessions revoked by another connection on the next read', async () => {
     const u = await createUser(server);
     const a = newSession(u.id);

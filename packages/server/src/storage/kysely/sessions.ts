@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from '../schema.js';
-import type { SessionRecord, SessionStore, StorageStats } from '../types.js';
+import type { SessionRecord, SessionStore, StorageStats, UserRecord } from '../types.js';
 import { preparedQuery } from './prepared.js';
+import { USER_JOIN_COLUMNS, userFromJoin } from './users.js';
 
 function toRecord(r: Selectable<SessionsTable>): SessionRecord {
   return {
@@ -16,11 +17,15 @@ function toRecord(r: Selectable<SessionsTable>): SessionRecord {
 }
 
 export class KyselySessionStore implements SessionStore {
-  /** Runs on every cookie request: compiled once. */
   private readonly byId;
+  /** Runs on every cookie request: compiled once. */
+  private readonly byIdWithUser;
 
   constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
     this.byId = preparedQuery<Selectable<SessionsTable>, [string]>(db, 1, (id) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+    this.byIdWithUser = preparedQuery(db, 1, (id) =>
+      db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').selectAll('s').select(USER_JOIN_COLUMNS).where('s.id', '=', id),
+    );
   }
 
   async create(s: SessionRecord): Promise<void> {
@@ -42,6 +47,11 @@ export class KyselySessionStore implements SessionStore {
   async findById(id: string): Promise<SessionRecord | undefined> {
     const [row] = await this.byId(id);
     return row && toRecord(row);
+  }
+
+  async findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+    const [row] = await this.byIdWithUser(id);
+    return row && { session: toRecord(row), user: userFromJoin(row) };
   }
 
   async touch(id: string, at: number): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, Database } from '../schema.js';
-import type { StorageStats, TokenRecord, TokenStore } from '../types.js';
+import type { StorageStats, TokenRecord, TokenStore, UserRecord } from '../types.js';
 import { preparedQuery } from './prepared.js';
+import { USER_JOIN_COLUMNS, userFromJoin } from './users.js';
 
 const nullableNumber = (v: number | null) => (v === null ? null : Number(v));
 
@@ -19,12 +20,21 @@ function toRecord(r: Selectable<ApiTokensTable>): TokenRecord {
 }
 
 export class KyselyTokenStore implements TokenStore {
-  /** Runs on every bearer request: compiled once. */
   private readonly byHash;
+  /** Runs on every bearer request: compiled once. */
+  private readonly byHashWithUser;
 
   constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
     this.byHash = preparedQuery<Selectable<ApiTokensTable>, [string]>(db, 1, (hash) =>
       db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash),
+    );
+    this.byHashWithUser = preparedQuery(db, 1, (hash) =>
+      db
+        .selectFrom('api_tokens as t')
+        .innerJoin('users as u', 'u.id', 't.user_id')
+        .selectAll('t')
+        .select(USER_JOIN_COLUMNS)
+        .where('t.token_hash', '=', hash),
     );
   }
 
@@ -48,6 +58,11 @@ export class KyselyTokenStore implements TokenStore {
   async findByHash(hash: string): Promise<TokenRecord | undefined> {
     const [row] = await this.byHash(hash);
     return row && toRecord(row);
+  }
+
+  async findByHashWithUser(hash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
+    const [row] = await this.byHashWithUser(hash);
+    return row && { token: toRecord(row), user: userFromJoin(row) };
   }
 
   async listByUser(userId: number): Promise<TokenRecord[]> {

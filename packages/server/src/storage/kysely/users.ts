@@ -5,7 +5,7 @@ import type { NewUser, StorageStats, UserPatch, UserRecord, UserStore } from '..
 import { isUniqueViolation } from './errors.js';
 import { preparedQuery } from './prepared.js';
 
-function toRecord(r: Selectable<UsersTable>): UserRecord {
+export function toUserRecord(r: Selectable<UsersTable>): UserRecord {
   return {
     id: Number(r.id),
     username: r.username,
@@ -18,6 +18,37 @@ function toRecord(r: Selectable<UsersTable>): UserRecord {
     disabled: Boolean(r.disabled),
     createdAt: Number(r.created_at),
   };
+}
+
+/** The users columns a join selects (tokens and sessions joined to their user), aliased `u_*`. */
+export const USER_JOIN_COLUMNS = [
+  'u.id as u_id',
+  'u.username as u_username',
+  'u.name as u_name',
+  'u.email as u_email',
+  'u.password_hash as u_password_hash',
+  'u.admin as u_admin',
+  'u.external as u_external',
+  'u.alert as u_alert',
+  'u.disabled as u_disabled',
+  'u.created_at as u_created_at',
+] as const;
+
+type UserJoinRow = { [K in keyof Selectable<UsersTable> as `u_${K & string}`]: Selectable<UsersTable>[K] };
+
+export function userFromJoin(r: UserJoinRow): UserRecord {
+  return toUserRecord({
+    id: r.u_id,
+    username: r.u_username,
+    name: r.u_name,
+    email: r.u_email,
+    password_hash: r.u_password_hash,
+    admin: r.u_admin,
+    external: r.u_external,
+    alert: r.u_alert,
+    disabled: r.u_disabled,
+    created_at: r.u_created_at,
+  });
 }
 
 function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id'>> {
@@ -49,7 +80,7 @@ export class KyselyUserStore implements UserStore {
         .values({ ...(toRow(user) as Omit<UsersTable, 'id' | 'created_at'>), created_at: user.createdAt })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toRecord(row);
+      return toUserRecord(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError('USER_EXISTS');
       throw e;
@@ -58,7 +89,7 @@ export class KyselyUserStore implements UserStore {
 
   async findById(id: number): Promise<UserRecord | undefined> {
     const [row] = await this.byId(id);
-    return row && toRecord(row);
+    return row && toUserRecord(row);
   }
 
   async findByLogin(login: string): Promise<UserRecord | undefined> {
@@ -69,11 +100,11 @@ export class KyselyUserStore implements UserStore {
       .where((eb) => eb.or([eb(sql`lower(username)`, '=', l), eb(sql`lower(email)`, '=', l)]))
       .orderBy('id')
       .executeTakeFirst();
-    return row && toRecord(row);
+    return row && toUserRecord(row);
   }
 
   async list(): Promise<UserRecord[]> {
-    return (await this.db.selectFrom('users').selectAll().orderBy('id').execute()).map(toRecord);
+    return (await this.db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUserRecord);
   }
 
   async count(): Promise<number> {
