@@ -73,7 +73,13 @@ async function worker(id) {
   }
 }
 
-await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => worker(i)));
+try {
+  await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => worker(i)));
+} catch (e) {
+  // A harness failure must not leave the server running.
+  await server.kill('SIGKILL');
+  throw e;
+}
 const seconds = (Date.now() - started) / 1000;
 const alive = server.child.exitCode === null && server.child.signalCode === null;
 const finalPing = alive && (await ping());

@@ -220,16 +220,21 @@ export class LiveCredentials {
       (await this.works([['Authorization', `Bearer ${c.victim}`]]));
     if (ok) return c;
     this.renewals++;
-    let cookie = c?.cookie;
-    if (!cookie || !(await this.works([['Cookie', cookie]]))) {
-      const r = await this.send('POST', '/auth/login', [['Content-Type', 'application/json']], JSON.stringify({ auth: 'admin', password: this.password }));
-      if (r.status !== 204) throw new Error(`fuzzer login failed: ${r.status} ${r.body}`);
-      cookie = r.header('set-cookie').split(';')[0];
+    // The fuzz traffic runs meanwhile and may log this very session out
+    // between two steps: start over a few times before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await this.send('POST', '/auth/login', [['Content-Type', 'application/json']], JSON.stringify({ auth: 'admin', password: this.password }));
+        if (r.status !== 204) throw new Error(`fuzzer login failed: ${r.status} ${r.body}`);
+        const cookie = r.header('set-cookie').split(';')[0];
+        const token = c && (await this.works([['Authorization', `Bearer ${c.token}`]])) ? c.token : await this.newToken(cookie);
+        const victim = c && (await this.works([['Authorization', `Bearer ${c.victim}`]])) ? c.victim : await this.newToken(cookie);
+        this.creds = { cookie, token, victim, password: this.password };
+        return this.creds;
+      } catch (e) {
+        if (attempt >= 5) throw e;
+      }
     }
-    const token = c && (await this.works([['Authorization', `Bearer ${c.token}`]])) ? c.token : await this.newToken(cookie);
-    const victim = c && (await this.works([['Authorization', `Bearer ${c.victim}`]])) ? c.victim : await this.newToken(cookie);
-    this.creds = { cookie, token, victim, password: this.password };
-    return this.creds;
   }
 }
 
