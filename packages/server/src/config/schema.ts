@@ -139,6 +139,10 @@ export const settings = {
     key: 'maintenance_interval_seconds', env: ['SEMAUTH_MAINTENANCE_INTERVAL_SECONDS'], default: 3600, parse: int(1, 86400),
     doc: 'How often the server prunes old audit entries, ended throttling windows and dead sessions.',
   }),
+  hashingThreads: setting({
+    key: 'hashing_threads', env: ['SEMAUTH_HASHING_THREADS'], default: 0, parse: int(0, 1024),
+    doc: 'Password hashes computed at once. `0`: one per CPU core but one (at least 1), so that a storm of logins leaves the event loop a core. Also bounded by libuv\'s `UV_THREADPOOL_SIZE` (default 4).',
+  }),
   authCacheEntries: setting({
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
     doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',

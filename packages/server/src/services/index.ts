@@ -24,7 +24,7 @@ export interface Services {
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
-  const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost });
+  const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, threads: config.hashingThreads });
   const audit = new AuditService(storage.audit, now);
   const sessions = new SessionService(
     storage.sessions,
