@@ -65,6 +65,15 @@ describe('secrets', () => {
       expect((await http('DELETE', `${api}/user/tokens/${encodeURIComponent(token)}`, { headers: { cookie } })).status).toBe(204);
       expect((await http('DELETE', `${api}/user/tokens/${token2}`, { headers: { authorization: token3 } })).status).toBe(204);
       expect((await http('DELETE', `${api}/user/tokens/${token3.slice(0, 8)}`, { headers: { authorization: `Bearer ${token3}` } })).status).toBe(204);
+      // Paths the router forgives (doubled slashes) or does not know (typos) carry tokens too.
+      const t4 = (await http('POST', `${api}/user/tokens`, { headers: { cookie } })).json().id as string;
+      const t5 = (await http('POST', `${api}/user/tokens`, { headers: { cookie } })).json().id as string;
+      secrets.token4 = t4.slice(8, 43);
+      secrets.token5 = t5.slice(8, 43);
+      expect((await http('DELETE', `${api}/user//tokens/${encodeURIComponent(t4)}`, { headers: { cookie } })).status).toBe(204);
+      expect((await http('DELETE', `${api}/user/tokens//${t5}`, { headers: { cookie } })).status).toBe(204);
+      expect((await http('DELETE', `${api}/users/tokens/${t5}?again=1`, { headers: { cookie } })).status).toBe(404);
+      expect((await http('GET', `${api}/user?token=${t5}`, { headers: { cookie } })).status).toBe(200);
       expect((await http('GET', `${api}/user`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
       expect((await http('POST', `${api}/auth/logout`, { headers: { cookie } })).status).toBe(204);
       expect((await http('POST', `${api}/auth/logout`, { headers: { cookie: adminCookie } })).status).toBe(204);
