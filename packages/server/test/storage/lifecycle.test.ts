@@ -121,7 +121,9 @@ describe('Storage', () => {
 
       before = w();
       await s.sessions.findById(sess.id);
+      await s.sessions.findByIdWithUser(sess.id);
       await s.tokens.findByHash(tok.hash);
+      await s.tokens.findByHashWithUser(tok.hash);
       await s.tokens.listByUser(u.id);
       await s.tokens.findByPrefix(u.id, tok.prefix);
       await s.throttle.failures(['k'], 0);

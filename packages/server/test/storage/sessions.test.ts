@@ -20,6 +20,24 @@ describe('SessionStore', () => {
     expect(await storage().sessions.findById('no-such-session')).toBeUndefined();
   });
 
+  it('findByIdWithUser returns the session with its user in one lookup, revoked sessions included', async () => {
+    const u = await createUser(storage(), { admin: true, passwordHash: null, external: true });
+    const s = newSession(u.id, { revokedAt: T + 9, expiresAt: 4_102_444_800_999 });
+    await storage().sessions.create(s);
+    expect(await storage().sessions.findByIdWithUser(s.id)).toEqual({ session: s, user: u });
+    await storage().users.update(u.id, { disabled: true, name: 'Changed' });
+    expect((await storage().sessions.findByIdWithUser(s.id))?.user).toEqual({ ...u, disabled: true, name: 'Changed' });
+  });
+
+  it('findByIdWithUser answers undefined for an unknown session, and once its user is deleted', async () => {
+    expect(await storage().sessions.findByIdWithUser('no-such-session')).toBeUndefined();
+    const u = await createUser(storage());
+    const s = newSession(u.id);
+    await storage().sessions.create(s);
+    await storage().users.delete(u.id);
+    expect(await storage().sessions.findByIdWithUser(s.id)).toBeUndefined();
+  });
+
   it('touch moves lastActiveAt only', async () => {
     const u = await createUser(storage());
     const s = newSession(u.id);

@@ -20,6 +20,25 @@ describe('TokenStore', () => {
     expect(await storage().tokens.findByHash('0'.repeat(64))).toBeUndefined();
   });
 
+  it('findByHashWithUser returns the token with its user in one lookup, revoked tokens included', async () => {
+    const u = await createUser(storage(), { admin: true, alert: true });
+    const t = newToken(u.id, { name: 'joined', expiresAt: 4_102_444_800_000, lastUsedAt: T + 1 });
+    await storage().tokens.create(t);
+    expect(await storage().tokens.findByHashWithUser(t.hash)).toEqual({ token: t, user: u });
+    await storage().tokens.revoke(t.hash, T + 2);
+    await storage().users.update(u.id, { disabled: true });
+    expect(await storage().tokens.findByHashWithUser(t.hash)).toEqual({ token: { ...t, revokedAt: T + 2 }, user: { ...u, disabled: true } });
+  });
+
+  it('findByHashWithUser answers undefined for an unknown hash, and once its user is deleted', async () => {
+    expect(await storage().tokens.findByHashWithUser('0'.repeat(64))).toBeUndefined();
+    const u = await createUser(storage());
+    const t = newToken(u.id);
+    await storage().tokens.create(t);
+    await storage().users.delete(u.id);
+    expect(await storage().tokens.findByHashWithUser(t.hash)).toBeUndefined();
+  });
+
   it('refuses a second token with the same hash', async () => {
     const u = await createUser(storage());
     const t = newToken(u.id);
