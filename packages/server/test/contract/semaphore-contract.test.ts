@@ -3,6 +3,8 @@
  * check semauth against the same contract (its auth subset, verbatim from
  * upstream): every response of a scripted session must be a documented
  * status with a documented content type and a body matching the schema.
+ *
+ * @dialects sqlite postgres
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

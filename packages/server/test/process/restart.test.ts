@@ -1,6 +1,8 @@
 /**
  * Durability across process restarts and crashes: everything a 2xx promised
  * is there afterwards, and the database never holds a secret in plain text.
+ *
+ * @dialects sqlite postgres
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
