@@ -15,7 +15,7 @@ import { pingRoutes } from './http/routes/ping.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
-import { loggerOptions, redactUrl } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
 import type { Services } from './services/index.js';
 import type { Storage } from './storage/types.js';
 
@@ -33,6 +33,7 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
     logger: loggerOptions(config),
     // One line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     // Fastify reads X-Forwarded-Proto/-Host (last entry) only from trusted peers; the
     // client address is taken by http/request-context.ts, which counts the hops.
@@ -65,13 +66,14 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
   registerBodyParser(app);
   registerErrorHandling(app, () => knownPaths);
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every response and has nothing to wait for.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     // Semaphore sends exactly `application/json`; contract tests compare it.
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // Auth answers (above all the one carrying a new token) must never be cached.
     reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
   // The request line is logged at `info`; at quieter levels the hook is not
   // registered at all, since it would run (and build its object) on every request.
