@@ -1,6 +1,20 @@
+/**
+ * Formatted seconds, remembered: Date#toISOString costs about a microsecond,
+ * and every GET /api/user formats the same few creation times again.
+ */
+const formatted = new Map<number, string>();
+const MAX_FORMATTED = 10_000;
+
 /** Wire format of every date-time: UTC, whole seconds, literal `Z` (SPEC §3). */
 export function toRfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const seconds = Math.floor(ms / 1000);
+  let text = formatted.get(seconds);
+  if (text === undefined) {
+    text = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(seconds, text);
+  }
+  return text;
 }
 
 /** Parses an RFC 3339 date-time with an explicit offset; null when invalid. */
