@@ -97,16 +97,16 @@ describe('timing', () => {
   }
 
   it('median login time for an unknown user is within 10% of a known user with a wrong password (default Argon2, interleaved, ≥30 each)', async () => {
-    // At least 30 rounds; then more, until the medians are known to ±2.5% (one
-    // standard error) — a loaded machine needs more samples, not a wider bound.
+    // At least 30 rounds; then more (up to 240 or 100 s), until the medians are known
+    // to ±2.5% (one standard error) — a loaded machine needs more samples, not a wider bound.
     const MIN_ROUNDS = 30;
-    const MAX_ROUNDS = 160;
+    const MAX_ROUNDS = 240;
     const TARGET_ERROR = 0.025;
     const WARMUP = 4;
     const kinds: Kind[] = ['unknown', 'wrongPassword', 'external', 'disabledWrongPassword'];
     const others: Kind[] = ['unknown', 'external', 'disabledWrongPassword'];
     const times = new Map<Kind, number[]>(kinds.map((k) => [k, []]));
-    const deadline = Date.now() + 75_000;
+    const deadline = Date.now() + 100_000;
     let rounds = 0;
     let error = Infinity;
     for (let round = 0; ; round++) {
@@ -133,5 +133,5 @@ describe('timing', () => {
     for (const k of others) {
       expect(Math.abs(medians[k] - medians.wrongPassword) / medians.wrongPassword, `${k}: ${report}`).toBeLessThanOrEqual(0.1);
     }
-  }, 120_000);
+  }, 150_000);
 });
