@@ -25,11 +25,6 @@ export function readSessionCookie(header: string | undefined): string | null {
   return SESSION_COOKIE_PATTERN.test(bare) ? bare : null;
 }
 
-/** True when the request carries any `semaphore` cookie pair, valid or not. */
-export function hasSessionCookie(header: string | undefined): boolean {
-  return header !== undefined && /(^|[;,\s])semaphore=/.test(header);
-}
-
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   // Max-Age, not Expires: an Expires date contains a comma, and one client
   // joins all Set-Cookie lines with ", " before echoing them back.

@@ -12,7 +12,8 @@ import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
 import type { SessionService } from './sessions.js';
 
-export const MIN_PASSWORD_LENGTH = 8;
+/** ASVS 4.0 V2.1.1: at least 12 characters for new passwords (existing hashes still verify). */
+export const MIN_PASSWORD_LENGTH = 12;
 const MAX_FIELD_LENGTH = 255;
 /** Argon2 accepts any length; a cap stops a megabyte "password" from being hashed. */
 export const MAX_PASSWORD_LENGTH = 1024;

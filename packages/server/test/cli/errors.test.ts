@@ -63,7 +63,7 @@ describe('CLI errors', () => {
   it('bad values of command options', async () => {
     expect(await fails(['audit', '--since', 'yesterday'], { env })).toBe('semauth: --since: "yesterday" is not a duration like 1h or 7d');
     expect(await fails(['audit', '--limit', '0'], { env })).toBe('semauth: --limit must be a positive integer');
-    expect(await fails(['user', 'add', '--login', 'x y', '--name', 'X', '--email', 'x@example.com', '--password', 'password-1'], { env })).toBe(
+    expect(await fails(['user', 'add', '--login', 'x y', '--name', 'X', '--email', 'x@example.com', '--password', 'password-long-1'], { env })).toBe(
       'semauth: login must not contain spaces.',
     );
     expect(await fails(['user', 'add', '--login', 'x', '--name', 'X', '--email', 'x@example.com', '--password', 'a', '--password-stdin'], { env })).toBe(

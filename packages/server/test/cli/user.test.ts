@@ -44,7 +44,7 @@ describe('semauth user add', () => {
       /standard input was empty/,
     );
     expect(await fails(['user', 'add', '--login', 'dave', '--name', 'Dave', '--email', 'dave@example.com', '--password', 'short'], { env })).toMatch(
-      /password must be 8/,
+      /password must be 12/,
     );
   });
 
