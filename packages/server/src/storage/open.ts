@@ -16,7 +16,7 @@ import { KyselyUserStore } from './kysely/users.js';
 import { withAuthCache } from './auth-cache.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
-import { foreignCommitSignal, withStatementCache } from './sqlite-handle.js';
+import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
 
@@ -55,8 +55,8 @@ async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']):
 
 /**
  * `authCacheEntries` > 0 caches token, session and user lookups (see
- * auth-cache.ts): safe here because every commit by another process moves
- * SQLite's data_version, which the cache checks on each read.
+ * auth-cache.ts): safe here because every commit by another process is seen
+ * by watchCommits (SQLite's data_version) on each read.
  */
 export function openSqlite(path: string, opts: { authCacheEntries?: number } = {}): Storage {
   const file = resolve(path);
@@ -95,7 +95,13 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number } = {
     }
   });
   const maxEntries = opts.authCacheEntries ?? 0;
-  return maxEntries > 0 ? withAuthCache(storage, { maxEntries, changed: foreignCommitSignal(database) }) : storage;
+  if (maxEntries === 0) return storage;
+  const commits = watchCommits(database, file);
+  const close = async () => {
+    commits.close();
+    await storage.close();
+  };
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted });
 }
 
 async function openPostgres(config: Config): Promise<Storage> {
