@@ -4,9 +4,11 @@
  * Storage so that services and routes do not know it exists.
  *
  * Revocation stays immediate — the rule that decides where this may be used:
- * - Before every cached read, `changed()` says whether any *other* database
- *   connection committed since it was last asked (SQLite: `PRAGMA
- *   data_version`, which the CLI's writes move). If so, everything is dropped.
+ * - Before every cached read, after the request arrived, `changed()` says
+ *   whether any *other* database connection committed since it was last
+ *   asked (SQLite: `PRAGMA data_version`, which the CLI's writes move). If
+ *   so, everything is dropped. Reads arriving in the same turn of the event
+ *   loop share one such look (see validate).
  * - Every write made through this Storage updates or drops the entries it
  *   affects before it returns.
  * - A read that overlapped a write or a drop is not cached (generation count),
@@ -71,9 +73,31 @@ class AuthCache {
     this.users = new BoundedMap(opts.maxEntries);
   }
 
-  /** Drops everything if another connection committed. Call before every cached read. */
-  validate(): void {
-    if (this.opts.changed()) this.clear();
+  private check: Promise<void> | null = null;
+
+  /**
+   * Resolves once commits by other connections have been looked for (and
+   * everything dropped if there were any) at a moment after the caller
+   * arrived. Every read asking during one turn of the event loop waits for
+   * the same look, taken in that turn's check phase (setImmediate): after
+   * every request read from a socket in the turn's poll phase has arrived.
+   * Each request is still checked after it arrived — one look per turn
+   * instead of one per request. A failing look fails the reads, never
+   * lets them through.
+   */
+  validate(): Promise<void> {
+    return (this.check ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.check = null;
+        try {
+          if (this.opts.changed()) this.clear();
+          resolve();
+        } catch (e) {
+          this.clear();
+          reject(e);
+        }
+      });
+    }));
   }
 
   clear(): void {
@@ -85,7 +109,7 @@ class AuthCache {
 
   /** A read through the cache: `load` runs on a miss and its result is kept if still current. */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    this.validate();
+    await this.validate();
     const hit = map.get(key);
     if (hit !== undefined) return hit;
     const generation = this.generation;
@@ -107,7 +131,7 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
-    this.validate();
+    await this.validate();
     const hit = map.get(key);
     const user = hit && this.users.get(hit.userId);
     if (hit !== undefined && user !== undefined) return join(hit, user);

@@ -162,17 +162,20 @@ describe('auth cache', () => {
 });
 
 describe('auth cache, with reads held back on purpose', () => {
-  /** A token store whose reads resolve only when the test says so. */
+  /** A token store whose reads can be held until the test lets them answer. */
   function slowStorage() {
     const rows = new Map<string, TokenRecord>();
     const held: (() => void)[] = [];
+    let holding = false;
     let foreignCommit = false;
+    let looks = 0;
     const tokens = {
       async create(t: TokenRecord) {
         rows.set(t.hash, t);
       },
       findByHash(hash: string) {
         const snapshot = rows.get(hash) && { ...rows.get(hash)! };
+        if (!holding) return Promise.resolve(snapshot);
         return new Promise<TokenRecord | undefined>((resolve) => held.push(() => resolve(snapshot)));
       },
       async revoke(hash: string, at: number) {
@@ -180,56 +183,109 @@ describe('auth cache, with reads held back on purpose', () => {
       },
     };
     const base = { dialect: 'sqlite', stats: { writes: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
-    const cached = withAuthCache(base, { maxEntries: 10, changed: () => (foreignCommit ? !(foreignCommit = false) : false) });
-    /** Lets held reads answer, in order or newest first. */
-    const release = (newestFirst = false) => {
-      const all = held.splice(0);
-      (newestFirst ? all.reverse() : all).forEach((r) => r());
+    const changed = () => {
+      looks++;
+      const was = foreignCommit;
+      foreignCommit = false;
+      return was;
     };
-    const read = async (hash: string) => {
-      const p = cached.tokens.findByHash(hash);
-      release();
-      return p;
+    const cached = withAuthCache(base, { maxEntries: 10, changed });
+    return {
+      cached,
+      rows,
+      hold: () => (holding = true),
+      /** Waits until `n` reads are held (they reach the store after the cache's look). */
+      async heldReads(n: number) {
+        for (let i = 0; held.length < n; i++) {
+          if (i > 1000) throw new Error(`only ${held.length} reads held`);
+          await new Promise((r) => setImmediate(r));
+        }
+      },
+      /** Lets held reads answer, in order or newest first, and stops holding. */
+      release(newestFirst = false) {
+        holding = false;
+        const all = held.splice(0);
+        (newestFirst ? all.reverse() : all).forEach((r) => r());
+      },
+      commitElsewhere: () => (foreignCommit = true),
+      looks: () => looks,
     };
-    return { cached, rows, release, read, commitElsewhere: () => (foreignCommit = true) };
   }
 
   it('does not keep a row read before its own revocation completed', async () => {
     const s = slowStorage();
     const t = newToken(1);
     await s.cached.tokens.create(t);
+    s.hold();
     const stale = s.cached.tokens.findByHash(t.hash); // reads "live", answers later
+    await s.heldReads(1);
     await s.cached.tokens.revoke(t.hash, T);
     s.release();
     expect((await stale)?.revokedAt).toBeNull();
-    expect((await s.read(t.hash))?.revokedAt).toBe(T);
+    expect((await s.cached.tokens.findByHash(t.hash))?.revokedAt).toBe(T);
   });
 
   it('does not keep a row read before a foreign commit was noticed', async () => {
     const s = slowStorage();
     const t = newToken(1);
     await s.cached.tokens.create(t);
+    s.hold();
     const stale = s.cached.tokens.findByHash(t.hash);
-    // Another process revokes; a second request notices (and drops the cache) before the first read returns.
+    await s.heldReads(1);
+    // Another process revokes; a later request notices (and drops the cache) before the first read returns.
     s.rows.set(t.hash, { ...t, revokedAt: T });
     s.commitElsewhere();
     const noticing = s.cached.tokens.findByHash(t.hash);
+    await s.heldReads(2);
     s.release(true);
     expect((await noticing)?.revokedAt).toBe(T);
     expect((await stale)?.revokedAt).toBeNull();
-    expect((await s.read(t.hash))?.revokedAt).toBe(T);
+    expect((await s.cached.tokens.findByHash(t.hash))?.revokedAt).toBe(T);
+  });
+
+  it('looks for foreign commits after every read asked, once for all reads asking in the same turn', async () => {
+    const s = slowStorage();
+    const t = newToken(1);
+    await s.cached.tokens.create(t);
+    await s.cached.tokens.findByHash(t.hash);
+    const before = s.looks();
+    // A foreign commit lands before these reads ask: all of them must see it.
+    s.rows.set(t.hash, { ...t, revokedAt: T });
+    s.commitElsewhere();
+    const reads = await Promise.all(Array.from({ length: 5 }, () => s.cached.tokens.findByHash(t.hash)));
+    expect(reads.map((r) => r?.revokedAt)).toEqual([T, T, T, T, T]);
+    expect(s.looks() - before).toBe(1);
+  });
+
+  it('fails the reads, and drops everything, when the look fails', async () => {
+    const t = newToken(1);
+    let broken = false;
+    const tokens = { findByHash: async () => t };
+    const base = { dialect: 'sqlite', stats: { writes: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
+    const cached = withAuthCache(base, {
+      maxEntries: 10,
+      changed: () => {
+        if (broken) throw new Error('SQLITE_BUSY');
+        return false;
+      },
+    });
+    expect(await cached.tokens.findByHash(t.hash)).toEqual(t);
+    broken = true;
+    await expect(cached.tokens.findByHash(t.hash)).rejects.toThrow('SQLITE_BUSY');
+    broken = false;
+    expect(await cached.tokens.findByHash(t.hash)).toEqual(t);
   });
 
   it('evicts the least recently used entry when full', async () => {
     const s = slowStorage();
     const tokens = Array.from({ length: 11 }, () => newToken(1));
     for (const t of tokens) await s.cached.tokens.create(t);
-    for (const t of tokens.slice(0, 10)) await s.read(t.hash);
-    await s.read(tokens[0]!.hash); // now the most recently used
-    await s.read(tokens[10]!.hash); // evicts tokens[1]
+    for (const t of tokens.slice(0, 10)) await s.cached.tokens.findByHash(t.hash);
+    await s.cached.tokens.findByHash(tokens[0]!.hash); // now the most recently used
+    await s.cached.tokens.findByHash(tokens[10]!.hash); // evicts tokens[1]
     s.rows.set(tokens[0]!.hash, { ...tokens[0]!, name: 'changed behind the cache' });
     s.rows.set(tokens[1]!.hash, { ...tokens[1]!, name: 'changed behind the cache' });
-    expect((await s.read(tokens[0]!.hash))?.name).toBe('');
-    expect((await s.read(tokens[1]!.hash))?.name).toBe('changed behind the cache');
+    expect((await s.cached.tokens.findByHash(tokens[0]!.hash))?.name).toBe('');
+    expect((await s.cached.tokens.findByHash(tokens[1]!.hash))?.name).toBe('changed behind the cache');
   });
 });
