@@ -5,7 +5,7 @@
  * the unit suite never judges timing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +36,20 @@ describe('bench helpers', () => {
 
 describe('npm run bench -- --quick', () => {
   it('runs every scenario against real servers and reports all six figures', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'semauth-bench-test-')), 'latest.json');
+    const dir = mkdtempSync(join(tmpdir(), 'semauth-bench-test-'));
+    const out = join(dir, 'latest.json');
     const r = spawnSync(process.execPath, [RUN, '--quick', '--out', out], { encoding: 'utf8', timeout: 170_000 });
+    let report;
+    try {
+      report = r.status === 0 ? JSON.parse(readFileSync(out, 'utf8')) : undefined;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(/^bench: [0-6]\/6 targets met$/);
     for (const key of FIGURE_KEYS) expect(r.stdout).toContain(key);
 
-    const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(report.figures)).toEqual(FIGURE_KEYS);
     for (const f of Object.values<Record<string, unknown>>(report.figures)) {
       expect(f.value).toEqual(expect.any(Number));
