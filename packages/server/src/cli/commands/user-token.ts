@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { tokenJson } from '../../http/presenters.js';
 import { CLI_CONTEXT } from '../../services/context.js';
-import { parseDuration, toRfc3339 } from '../../time.js';
+import { parseDuration } from '../../time.js';
 import { CliError, type GlobalOptions, print, withServices } from '../context.js';
 
 const LATEST_EXPIRY = Date.UTC(9999, 11, 31, 23, 59, 59);
