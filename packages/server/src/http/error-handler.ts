@@ -30,7 +30,8 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
     return sendError(reply, 'DATABASE_UNAVAILABLE', undefined, { 'retry-after': '1' });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return reply.code(fe.statusCode).type('application/json').send({ error: 'The request is malformed.', code: 'BAD_REQUEST' });
+    // Fastify's own status, the catalogue's BAD_REQUEST body.
+    return reply.code(fe.statusCode).type('application/json').send(errorBody('BAD_REQUEST'));
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendError(reply, 'INTERNAL');
