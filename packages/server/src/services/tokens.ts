@@ -64,14 +64,14 @@ export class TokenService {
     return this.tokens.listByUser(userId);
   }
 
-  isExpired(t: TokenRecord): boolean {
-    return t.expiresAt !== null && this.now() >= t.expiresAt;
+  isExpired(t: TokenRecord, now = this.now()): boolean {
+    return t.expiresAt !== null && now >= t.expiresAt;
   }
 
   /**
    * Revokes one of the caller's tokens, named by the whole token or its
    * 8-character listed id. Revoking an already revoked token succeeds again
-   * (idempotent DELETE). Returns the revoked token's listed id.
+   * (idempotent DELETE). The audit entry names it by its listed id.
    */
   async revoke(owner: UserRecord, id: string, ctx: ClientContext): Promise<void> {
     const prefix = await this.revokeOwn(owner.id, id);
@@ -105,7 +105,7 @@ export class TokenService {
     if (!found) return null;
     const { token: t, user } = found;
     const now = this.now();
-    if (t.revokedAt !== null || (t.expiresAt !== null && now >= t.expiresAt) || user.disabled) return null;
+    if (t.revokedAt !== null || this.isExpired(t, now) || user.disabled) return null;
     if (t.lastUsedAt === null || now - t.lastUsedAt >= TOUCH_INTERVAL_MS) await this.tokens.touch(t.hash, now);
     return { user, token: t };
   }
