@@ -1,8 +1,8 @@
 /**
  * Every setting semauth reads, in one place: its config.json key, its
  * environment variables (Semaphore's names where Semaphore has the setting,
- * SEMAUTH_* otherwise), its default and a one-line description. The README's
- * configuration table is generated from this list (`semauth config-docs`).
+ * SEMAUTH_* otherwise), its default and a one-line description. The table in
+ * docs/configuration.md is generated from this list (`node scripts/config-docs.mjs --write`).
  */
 import { bool, int, list, oneOf, options, origins, port, proxyHops, str, webRoot, type Parser } from './parsers.js';
 
