@@ -19,8 +19,6 @@ export interface Services {
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
-  hasher: PasswordHasher;
-  now: Clock;
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
@@ -44,5 +42,5 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const users = new UserService(storage.users, hasher, sessions, audit, now);
   const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
-  return { audit, sessions, tokens, users, login, throttle, maintenance, hasher, now };
+  return { audit, sessions, tokens, users, login, throttle, maintenance };
 }
