@@ -17,6 +17,7 @@
  * sees on the very next request: SQLite, not PostgreSQL, where other
  * instances commit without this process learning of it in time.
  */
+import { BoundedMap } from './bounded-map.js';
 import type { SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
 
 export interface AuthCacheOptions {
@@ -24,40 +25,6 @@ export interface AuthCacheOptions {
   maxEntries: number;
   /** True when another connection committed since the previous call. */
   changed: () => boolean;
-}
-
-/** A Map that forgets its least recently used entry when full. */
-class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      // Re-insert: Map keeps insertion order, so the first key is the least recently used.
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  peek(key: K): V | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as K);
-    this.map.set(key, value);
-  }
-
-  delete(key: K): void {
-    this.map.delete(key);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
 }
 
 class AuthCache {
