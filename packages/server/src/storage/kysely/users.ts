@@ -3,7 +3,6 @@ import { AppError } from '../../errors.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { NewUser, StorageStats, UserPatch, UserRecord, UserStore } from '../types.js';
 import { isUniqueViolation } from './errors.js';
-import { preparedQuery } from './prepared.js';
 
 export function toUserRecord(r: Selectable<UsersTable>): UserRecord {
   return {
@@ -65,12 +64,7 @@ function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id'>> {
 }
 
 export class KyselyUserStore implements UserStore {
-  /** Runs on every authenticated request: compiled once. */
-  private readonly byId;
-
-  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {
-    this.byId = preparedQuery<Selectable<UsersTable>, [number]>(db, 1, (id) => db.selectFrom('users').selectAll().where('id', '=', id));
-  }
+  constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
 
   async create(user: NewUser): Promise<UserRecord> {
     this.stats.writes++;
@@ -88,7 +82,7 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findById(id: number): Promise<UserRecord | undefined> {
-    const [row] = await this.byId(id);
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toUserRecord(row);
   }
 
