@@ -1,6 +1,7 @@
 /**
- * The server process: load config → open storage → migrate → bootstrap the
- * first admin → buildApp → listen → stop cleanly on SIGTERM/SIGINT.
+ * The server process, given a loaded config: open storage → migrate →
+ * buildApp → bootstrap the first admin → start maintenance → listen → stop
+ * cleanly on SIGTERM/SIGINT.
  */
 import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
