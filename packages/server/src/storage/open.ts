@@ -1,7 +1,7 @@
 /**
  * Opens the configured database and assembles the Storage from the shared
- * Kysely stores. The two dialects differ only in how they connect and how
- * concurrent migrations are serialised.
+ * Kysely stores. The two dialects differ only in how they connect, how
+ * concurrent migrations are serialised, and in SQLite's auth cache.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
