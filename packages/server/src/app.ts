@@ -64,7 +64,7 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
   app.decorateRequest('auth', null);
   for (const s of sharedSchemas) app.addSchema(s);
   registerBodyParser(app);
-  registerErrorHandling(app, () => knownPaths);
+  registerErrorHandling(app, knownPaths);
 
   // A callback hook, not an async one: it runs on every response and has nothing to wait for.
   app.addHook('onSend', (_request, reply, payload, done) => {

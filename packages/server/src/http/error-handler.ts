@@ -37,11 +37,12 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   return sendError(reply, 'INTERNAL');
 }
 
-export function registerErrorHandling(app: FastifyInstance, knownPaths: () => Set<string>) {
+/** `knownPaths` is filled as routes register; it is read only when a request matches none. */
+export function registerErrorHandling(app: FastifyInstance, knownPaths: ReadonlySet<string>) {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = (request.url.split('?')[0] ?? '').replace(/\/+$/, '');
     // A path we serve, with a method we do not: say so.
-    return knownPaths().has(path) ? sendError(reply, 'METHOD_NOT_ALLOWED') : sendError(reply, 'ROUTE_NOT_FOUND');
+    return knownPaths.has(path) ? sendError(reply, 'METHOD_NOT_ALLOWED') : sendError(reply, 'ROUTE_NOT_FOUND');
   });
 }
