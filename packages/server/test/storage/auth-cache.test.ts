@@ -133,7 +133,8 @@ describe('auth cache', () => {
     const t = newToken(u.id);
     await server.tokens.create(t);
     for (let i = 0; i < 20; i++) {
-      const hash = `${t.hash.slice(0, -2)}${i.toString(16).padStart(2, '0')}`;
+      // A non-hex marker keeps these distinct from t.hash (whose last digits could equal i).
+      const hash = `${t.hash.slice(0, -3)}x${i.toString(16).padStart(2, '0')}`;
       await server.tokens.create({ ...t, hash });
       // The read starts first; the revocation lands before or after it, never lost.
       const reading = server.tokens.findByHash(hash);
