@@ -49,10 +49,20 @@ pg_suites() {
 
 npm run build --silent
 
+# vitest's own summary is not a format CI tools read: tally both passes and
+# close with one plain `tests: N passed, N failed, N skipped` line.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+summary() {
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+    /^ *Tests  / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+    END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }'
+}
+
 status=0
 if [[ $DIALECTS == *sqlite* ]]; then
   echo "=== SQLite: all suites${paths:+ under ${paths[*]}}"
-  SEMAUTH_TEST_DIALECT=sqlite npx vitest run "$@" || status=$?
+  SEMAUTH_TEST_DIALECT=sqlite npx vitest run "$@" 2>&1 | tee -a "$log" || status=$?
 fi
 
 if [[ $DIALECTS == *postgres* ]]; then
@@ -64,13 +74,14 @@ if [[ $DIALECTS == *postgres* ]]; then
     if [[ -z $url ]]; then
       cluster="run-$$" # our own: a parallel run in this checkout has another
       bash scripts/pg-test-cluster.sh prune
-      trap 'bash scripts/pg-test-cluster.sh stop "$cluster" || true' EXIT
+      trap 'bash scripts/pg-test-cluster.sh stop "$cluster" || true; rm -f "$log"' EXIT
       trap 'exit 130' INT
       trap 'exit 143' TERM
       url=$(bash scripts/pg-test-cluster.sh start "$cluster")
     fi
     echo "=== PostgreSQL: ${#suites[@]} dialect-agnostic suites"
-    SEMAUTH_TEST_DIALECT=postgres SEMAUTH_TEST_PG_URL=$url npx vitest run "${opts[@]}" "${suites[@]}" || status=$?
+    SEMAUTH_TEST_DIALECT=postgres SEMAUTH_TEST_PG_URL=$url npx vitest run "${opts[@]}" "${suites[@]}" 2>&1 | tee -a "$log" || status=$?
   fi
 fi
+summary
 exit "$status"
