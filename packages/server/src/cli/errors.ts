@@ -7,6 +7,7 @@
 import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors.js';
+import { isUnavailable } from '../storage/kysely/errors.js';
 
 /** An expected failure: printed as one line, exit code 1. */
 export class CliError extends Error {
@@ -15,8 +16,8 @@ export class CliError extends Error {
 
 type SystemError = NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
 
-/** PostgreSQL SQLSTATE classes that mean "cannot connect or log in" rather than a bug. */
-const PG_CONNECTION_CODES = /^(08|28|3D)/;
+/** PostgreSQL SQLSTATE classes that mean "cannot log in" or "no such database" rather than a bug. */
+const PG_CONNECTION_CODES = /^(28|3D)/;
 
 /**
  * One line (no stack) for an error of the given command. `config` is known
@@ -42,10 +43,10 @@ export function describeError(e: unknown, config?: Config): string {
 }
 
 function isDatabaseError(code: string, err: SystemError): boolean {
-  if (code.startsWith('SQLITE_') || PG_CONNECTION_CODES.test(code)) return true;
-  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/.test(code)) return true;
-  // Creating the directory of the SQLite file.
-  return err.syscall === 'mkdir';
+  // The server's own notion of "database unreachable" (network, SQLSTATE 08/53/57P, pg's messages)…
+  if (isUnavailable(err)) return true;
+  // …plus what only a starting command meets: any SQLite error, bad credentials or database name, the file's directory.
+  return code.startsWith('SQLITE_') || PG_CONNECTION_CODES.test(code) || err.syscall === 'mkdir';
 }
 
 function databaseHint(config: Config | undefined): string {
