@@ -24,7 +24,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     throw e;
   }
   const services = createServices(storage, config);
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services });
   for (const w of configWarnings(config)) app.log.warn(w);
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });

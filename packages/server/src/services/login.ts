@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { ClientContext } from './context.js';
-import type { SessionService } from './sessions.js';
+import type { NewSession, SessionService } from './sessions.js';
 import type { LoginThrottle } from './throttle.js';
 import { MAX_PASSWORD_LENGTH } from './users.js';
 
@@ -23,7 +23,7 @@ export class LoginService {
     private readonly passwordLoginDisabled: boolean,
   ) {}
 
-  async login(auth: string, password: string, ctx: ClientContext): Promise<{ cookieValue: string; user: UserRecord }> {
+  async login(auth: string, password: string, ctx: ClientContext): Promise<{ session: NewSession; user: UserRecord }> {
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const user = await this.users.findByLogin(auth);
     const account = user ? `user:${user.id}` : `login:${auth.toLowerCase()}`;
@@ -49,12 +49,12 @@ export class LoginService {
     }
     const session = await this.sessions.create(user.id);
     await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username });
-    return { cookieValue: session.cookieValue, user };
+    return { session, user };
   }
 
   async logout(cookieValue: string | null, ctx: ClientContext): Promise<void> {
     if (cookieValue === null) return;
-    const userId = await this.sessions.revoke(cookieValue);
-    if (userId !== null) await this.audit.record('logout', ctx, { userId });
+    const user = await this.sessions.revoke(cookieValue);
+    if (user !== null) await this.audit.record('logout', ctx, { userId: user.id, login: user.username });
   }
 }

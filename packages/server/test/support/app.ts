@@ -56,7 +56,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?:
   const clock = testClock();
   const services = createServices(storage, config, clock);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,
