@@ -101,7 +101,7 @@ export function describe(req) {
 // ---------------------------------------------------------------- checking
 
 /** Response headers semauth (with Fastify and Node) ever sends. */
-export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'allow', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /** Problems with one answer; an empty list means it is fine. */
 export function problems(req, res) {
@@ -115,6 +115,8 @@ export function problems(req, res) {
     if (!KNOWN_HEADERS.has(k)) out.push(`unexpected response header ${JSON.stringify(k)}`);
     if (/[\u0000-\u001f\u007f]/.test(k + v)) out.push(`control character in response header ${JSON.stringify([k, v])}`);
   }
+  // RFC 9110: a 405 names the methods the path takes, and only a 405 does here.
+  if ((res.status === 405) !== /^[A-Z]+(, [A-Z]+)*$/.test(res.header('allow') ?? '')) out.push(`status ${res.status} with Allow ${JSON.stringify(res.header('allow'))}`);
   if (res.header('cache-control') !== 'no-store') out.push(`Cache-Control ${JSON.stringify(res.header('cache-control'))}`);
   const type = res.header('content-type');
   const isPing = res.status === 200 && /\/ping\/?(\?|$)/.test(req.target);
