@@ -44,10 +44,11 @@ afterAll(async () => {
 });
 
 describe('the packed tarball', () => {
-  it('holds the compiled package only: dist, package.json, README', () => {
+  it('holds the compiled package only: dist, package.json, README, LICENSE', () => {
     expect(project.packedFiles).toContain('dist/index.js');
     expect(project.packedFiles).toContain('dist/index.d.ts');
-    const unexpected = project.packedFiles.filter((path) => !/^(dist\/[\w-]+\.(js|d\.ts)|package\.json|README\.md)$/.test(path));
+    expect(project.packedFiles).toContain('LICENSE');
+    const unexpected = project.packedFiles.filter((path) => !/^(dist\/[\w-]+\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(path));
     expect(unexpected).toEqual([]);
   });
 

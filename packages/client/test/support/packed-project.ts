@@ -43,7 +43,7 @@ export async function createPackedProject(sources: Record<string, string>): Prom
   const dir = join(root, 'consumer');
   mkdirSync(stage);
   mkdirSync(join(dir, 'src'), { recursive: true });
-  for (const file of ['package.json', 'README.md']) copyFileSync(join(CLIENT_DIR, file), join(stage, file));
+  for (const file of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(CLIENT_DIR, file), join(stage, file));
 
   await checked(process.execPath, [
     TSC, '-p', join(CLIENT_DIR, 'tsconfig.json'), '--outDir', join(stage, 'dist'), '--composite', 'false', '--incremental', 'false',
