@@ -310,7 +310,7 @@ function maybe(name, percent, value) {
 function headers(ctx) {
   const entries = fc.tuple(
     maybe('Content-Type', 60, headerValue(['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', '*/*', ''])),
-    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
+    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, `ui_semaphore=1; ${M.cookie}`, `ui_semaphore=${M.cookieValue}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
     maybe('Authorization', 40, headerValue([`Bearer ${M.token}`, `Bearer ${M.token}`, M.token, `bearer ${M.tokenUpper}`, 'Bearer', 'Bearer ', `Bearer ${M.token}x`, 'Basic YWRtaW46YWRtaW4=', `Token ${M.token}`, 'Bearer a b c'])),
     maybe('Origin', 15, headerValue([ctx.origin, ctx.origin, 'https://evil.example', 'null', 'http://127.0.0.1', 'file://', 'https://ui.example.com'])),
     maybe('Referer', 8, headerValue([`${ctx.origin}/x`, 'https://evil.example/x', 'about:blank'])),
