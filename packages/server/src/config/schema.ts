@@ -75,7 +75,7 @@ export const settings = {
   }),
   passwordLoginDisabled: setting({
     key: 'password_login_disable', env: ['SEMAPHORE_PASSWORD_LOGIN_DISABLED'], default: false, parse: bool,
-    doc: 'Refuse password logins on `POST /api/auth/login` (and say so in `GET /api/auth/login`).',
+    doc: 'Refuse sign-in with a login and password on `POST /api/auth/login` — local and LDAP alike, as Semaphore\'s UI then hides that form — and say so in `GET /api/auth/login`.',
   }),
   nonAdminCanCreateProject: setting({
     key: 'non_admin_can_create_project', env: ['SEMAPHORE_NON_ADMIN_CAN_CREATE_PROJECT'], default: false, parse: bool,
