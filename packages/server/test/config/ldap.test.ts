@@ -3,13 +3,14 @@
  * (util/config.go), semauth's `SEMAUTH_LDAP_*` additions, the checks that
  * stop a start with a message naming the setting, and the start-up warnings.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ldapSettings } from '../../src/auth-methods/ldap/settings.js';
 import { configWarnings, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/parsers.js';
 import { tempDir } from '../support/database.js';
+import { REPO_ROOT } from '../support/server-process.js';
 
 function configFile(content: unknown): string {
   const file = join(tempDir('semauth-config-'), 'config.json');
@@ -156,5 +157,29 @@ describe('start-up warnings', () => {
     expect(configWarnings(loadConfig({ env: { ...MINIMAL, SEMAPHORE_LDAP_SERVER: '127.0.0.1:389' } }))).toEqual([]);
     expect(configWarnings(loadConfig({ env: { ...MINIMAL, SEMAUTH_LDAP_STARTTLS: 'true' } }))).toEqual([]);
     expect(configWarnings(loadConfig({ env: {} }))).toEqual([]);
+  });
+});
+
+describe("the README's LDAP examples", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  function block(marker: string): string {
+    const m = new RegExp(`<!-- ${marker}:[^>]*-->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(readme);
+    if (!m) throw new Error(`README.md has no block marked ${marker}`);
+    return m[1]!;
+  }
+  // The examples name a CA file of the reader's; any PEM stands in for it here.
+  const ca = join(tempDir('semauth-ca-'), 'ca.pem');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+
+  it('the environment and config.json forms are valid and say the same', () => {
+    const env = Object.fromEntries([...block('ldap-example-env').matchAll(/([A-Z_]+)=(?:'([^']*)'|(\S+))/g)].map((m) => [m[1]!, m[2] ?? m[3]!]));
+    expect(Object.keys(env).length).toBeGreaterThanOrEqual(10);
+    const json = JSON.parse(block('ldap-example-json')) as Record<string, unknown>;
+    const fromEnv = loadConfig({ env: { ...env, SEMAUTH_LDAP_CA_FILE: ca } });
+    const fromFile = loadConfig({ env: {}, configFile: configFile({ ...json, ldap_ca_file: ca }) });
+    const ldapOnly = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('ldap')));
+    expect(ldapOnly(fromFile)).toEqual(ldapOnly(fromEnv));
+    expect(ldapSettings(fromEnv)).toMatchObject({ url: 'ldaps://ldap.example.org:636', tls: 'ldaps', tlsOptions: { rejectUnauthorized: true } });
+    expect(configWarnings(fromEnv)).toEqual([]);
   });
 });
