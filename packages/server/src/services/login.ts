@@ -53,13 +53,12 @@ export class LoginService {
       else return this.succeed(result.user, method, throttleKey, ctx);
     }
 
-    const failed = { userId: account?.id ?? null, login: auth };
+    const subject = { userId: account?.id ?? null, login: auth };
+    // The method that decided, if any knew the login: an unavailable one outweighs a refusal.
     const decidedBy = unavailable ?? refusedBy;
-    await this.audit.record('login.failed', ctx, {
-      ...failed,
-      ...(decidedBy ? { detail: { method: decidedBy.name, ...(unavailable ? { reason: 'unavailable' } : {}) } } : {}),
-    });
-    if (attempt.exhausted) await this.audit.record('login.throttled', ctx, { ...failed, detail: { scope: attempt.exhausted } });
+    const detail = decidedBy ? { method: decidedBy.name, ...(unavailable ? { reason: 'unavailable' } : {}) } : undefined;
+    await this.audit.record('login.failed', ctx, { ...subject, ...(detail ? { detail } : {}) });
+    if (attempt.exhausted) await this.audit.record('login.throttled', ctx, { ...subject, detail: { scope: attempt.exhausted } });
     if (unavailable) throw new AppError(unavailable.unavailableCode, undefined, { 'retry-after': UNAVAILABLE_RETRY_AFTER });
     throw new AppError('INVALID_CREDENTIALS');
   }
