@@ -49,12 +49,17 @@ ensure_binaries() {
     log "slapd or ldap-utils is missing; install them (as root: apt-get install -y slapd ldap-utils)"
     exit 1
   fi
+  # Test files start their directories in parallel: one of them installs, the others wait for it.
+  exec 9>"${SEMAUTH_LDAP_TEST_DIR:-/tmp}/semauth-ldap-install.lock"
+  flock 9
+  [[ -x $SLAPD && -x /usr/sbin/slapadd && -x /usr/bin/ldapwhoami ]] && { flock -u 9; return; }
   log "installing Debian's slapd and ldap-utils"
   export DEBIAN_FRONTEND=noninteractive
   # Another apt run (another checkout's tests) may hold the lock: wait for it rather than fail.
   apt-get -o DPkg::Lock::Timeout=300 update -qq </dev/null >&2
   apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends slapd ldap-utils </dev/null >&2
   [[ -x $SLAPD ]] || { log "still no $SLAPD after installing slapd"; exit 1; }
+  flock -u 9
 }
 
 free_port() {

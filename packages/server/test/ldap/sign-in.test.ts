@@ -11,7 +11,7 @@ import { PasswordHasher } from '../../src/crypto/passwords.js';
 import { CLI_CONTEXT } from '../../src/services/context.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
 import { http, login, type HttpResponse } from '../support/http.js';
-import { startTestDirectory, type TestDirectory } from '../support/ldap.js';
+import { DIRECTORY_START_TIMEOUT, startTestDirectory, type TestDirectory } from '../support/ldap.js';
 
 let dir: TestDirectory;
 let t: TestApp;
@@ -19,7 +19,7 @@ let t: TestApp;
 beforeAll(async () => {
   dir = await startTestDirectory('sign-in');
   t = await startTestApp({ env: dir.env() });
-});
+}, DIRECTORY_START_TIMEOUT);
 afterAll(async () => {
   await t?.close();
   await dir?.destroy();

@@ -10,13 +10,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
 import { http, login, type HttpResponse } from '../support/http.js';
-import { startTestDirectory, type TestDirectory } from '../support/ldap.js';
+import { DIRECTORY_START_TIMEOUT, startTestDirectory, type TestDirectory } from '../support/ldap.js';
 import { startServerProcess } from '../support/server-process.js';
 
 let dir: TestDirectory;
 beforeAll(async () => {
   dir = await startTestDirectory('transport');
-});
+}, DIRECTORY_START_TIMEOUT);
 afterAll(async () => {
   await dir?.destroy();
 });

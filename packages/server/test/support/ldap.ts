@@ -48,6 +48,9 @@ export interface TestDirectory extends DirectoryFacts {
   destroy(): Promise<void>;
 }
 
+/** For the hook that starts a directory: on a fresh machine it first installs slapd with apt-get. */
+export const DIRECTORY_START_TIMEOUT = 300_000;
+
 export async function startTestDirectory(prefix = 'ldap'): Promise<TestDirectory> {
   const name = `${prefix}-${process.pid}`;
   const script = async (cmd: string) => (await run('bash', [LDAP_SCRIPT, cmd, name], { timeout: 300_000 })).stdout.trim();
