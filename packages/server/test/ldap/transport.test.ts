@@ -71,13 +71,14 @@ describe('TLS, verified against the test CA', () => {
     const server = await startServerProcess({ env: dir.env({ tls: 'ldaps', ca: false }) });
     try {
       expectUnavailable(await attempt(`${server.url}/api`, 'alice', dir.users.alice!));
-      const out = server.output();
-      expect(out).toMatch(/"level":50.*TLS certificate did not verify/);
-      expect(out).not.toContain(dir.users.alice!);
-      expect(out).not.toContain(dir.servicePassword);
     } finally {
       await server.stop();
     }
+    // Read once the process has exited: its log lines are then all written.
+    const out = server.output();
+    expect(out).toMatch(/"level":50.*TLS certificate did not verify/);
+    expect(out).not.toContain(dir.users.alice!);
+    expect(out).not.toContain(dir.servicePassword);
   });
 });
 
