@@ -3,7 +3,8 @@
  * environment. Environment variables win over the file, as in Semaphore.
  * Anything invalid throws a ConfigError whose message names the setting.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting, type Settings } from './schema.js';
 
@@ -29,24 +30,17 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
  * (config.json key → its environment variables). Set to anything but an
  * empty or false value, they earn one warning at start, since a Semaphore
  * user would expect them to work. The work that implements one removes it
- * from here (and adds it to the schema).
+ * from here (and adds it to the schema). LDAP's keys left when LDAP sign-in came.
  */
 export const NOT_YET_ACTED_ON: Readonly<Record<string, readonly string[]>> = {
-  ldap_enable: ['SEMAPHORE_LDAP_ENABLE'],
-  ldap_needtls: ['SEMAPHORE_LDAP_NEEDTLS'],
-  ldap_server: ['SEMAPHORE_LDAP_SERVER'],
-  ldap_binddn: ['SEMAPHORE_LDAP_BIND_DN'],
-  ldap_bindpassword: ['SEMAPHORE_LDAP_BIND_PASSWORD'],
-  ldap_searchdn: ['SEMAPHORE_LDAP_SEARCH_DN'],
-  ldap_searchfilter: ['SEMAPHORE_LDAP_SEARCH_FILTER'],
-  ldap_mappings: ['SEMAPHORE_LDAP_MAPPING_DN', 'SEMAPHORE_LDAP_MAPPING_MAIL', 'SEMAPHORE_LDAP_MAPPING_UID', 'SEMAPHORE_LDAP_MAPPING_CN'],
   oidc_providers: [],
   auth: [],
   totp: [],
 };
 
-/** Keys of Semaphore's database objects (`sqlite`, `postgres`, …): `host`, `user`, `pass`, `name`, `options`. */
+/** Keys of Semaphore's database objects (`sqlite`, `postgres`): `host`, `user`, `pass`, `name`, `options`. */
 const SEMAPHORE_DB_KEYS = ['host', 'user', 'pass', 'name', 'options'];
+const SEMAPHORE_DB_OBJECTS = new Set(['sqlite', 'postgres']);
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
@@ -123,7 +117,7 @@ function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<str
   const known = new Map<string, Set<string>>();
   for (const s of Object.values(settings) as Setting<unknown>[]) {
     const [top, ...rest] = s.key.split('.');
-    if (!known.has(top!)) known.set(top!, new Set(rest.length > 0 ? SEMAPHORE_DB_KEYS : []));
+    if (!known.has(top!)) known.set(top!, new Set(SEMAPHORE_DB_OBJECTS.has(top!) ? SEMAPHORE_DB_KEYS : []));
     if (rest.length > 0) known.get(top!)!.add(rest.join('.'));
   }
   const hint = '(see docs/configuration.md)';
@@ -135,7 +129,7 @@ function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<str
     }
     if (sub.size === 0 || value === null) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"host": …}`);
+      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"${[...sub][0]}": …}`);
     }
     for (const inner of Object.keys(value)) {
       if (!sub.has(inner)) throw new ConfigError(`config file ${file}: unknown key "${key}.${inner}" ${hint}`);
@@ -206,6 +200,28 @@ function crossCheck(c: Config): void {
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {
     throw new ConfigError(`${settingName(c, 'sqlitePath')} (the SQLite file path) must not be empty`);
   }
+  if (c.ldapEnable) crossCheckLdap(c);
+}
+
+/** LDAP settings that only make sense together; checked when LDAP is on. */
+function crossCheckLdap(c: Config): void {
+  const enabled = 'with SEMAPHORE_LDAP_ENABLE / ldap_enable on,';
+  if (c.ldapServer === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SERVER / ldap_server must name the directory (host:port)`);
+  if (c.ldapSearchDn.trim() === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SEARCH_DN / ldap_searchdn must name where users are searched`);
+  if (c.ldapBindDn !== '' && c.ldapBindPassword === '') {
+    // A DN with an empty password is an "unauthenticated bind": anonymous at best, refused at worst.
+    throw new ConfigError(`${enabled} SEMAPHORE_LDAP_BIND_PASSWORD / ldap_bindpassword must be set when ldap_binddn is`);
+  }
+  if (c.ldapNeedTls && c.ldapStartTls) {
+    throw new ConfigError('SEMAPHORE_LDAP_NEEDTLS (LDAPS) and SEMAUTH_LDAP_STARTTLS exclude each other: choose one');
+  }
+  if (c.ldapCaFile !== '') {
+    try {
+      accessSync(c.ldapCaFile, constants.R_OK);
+    } catch (e) {
+      throw new ConfigError(`SEMAUTH_LDAP_CA_FILE / ldap_ca_file ${c.ldapCaFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
 }
 
 /** Weak or development-only settings the operator should hear about at start. */
@@ -215,10 +231,21 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
+  if (c.ldapEnable && c.ldapTlsInsecure && (c.ldapNeedTls || c.ldapStartTls)) {
+    w.push('SEMAUTH_LDAP_TLS_INSECURE=true: the LDAP server\'s certificate is NOT verified — anyone on the network path can impersonate the directory and read every LDAP password');
+  }
+  if (c.ldapEnable && !c.ldapNeedTls && !c.ldapStartTls && !isLoopbackHost(c.ldapServer)) {
+    w.push(`LDAP passwords go to ${c.ldapServer} in clear text: set SEMAPHORE_LDAP_NEEDTLS=true (LDAPS) or SEMAUTH_LDAP_STARTTLS=true`);
+  }
   const unused = provenance.get(c)?.notActedOn ?? [];
   if (unused.length > 0) {
     w.push(`these Semaphore sign-in settings are not supported by semauth yet and have no effect: ${unused.join(', ')}`);
   }
   if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;
+}
+
+function isLoopbackHost(server: string): boolean {
+  const { host } = parseServerAddress(server);
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -266,23 +266,24 @@ describe("Semaphore's sign-in settings semauth does not act on yet", () => {
 
   it('earn one warning at start that lists every one that is set', () => {
     const file = configFile({
-      ldap_enable: true,
-      ldap_server: 'ldap.example.com:636',
-      ldap_mappings: { dn: '', mail: 'mail', uid: '', cn: '' },
       oidc_providers: { github: { client_id: 'x' } },
       auth: { totp: { enabled: true } },
+      totp: { enabled: true },
     });
-    const warnings = warningsOf({ env: { SEMAPHORE_LDAP_SEARCH_DN: 'ou=people,dc=example,dc=com' }, configFile: file });
+    const warnings = warningsOf({ env: {}, configFile: file });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toBe(
-      'these Semaphore sign-in settings are not supported by semauth yet and have no effect: ' +
-        'ldap_enable, ldap_server, SEMAPHORE_LDAP_SEARCH_DN, ldap_mappings, oidc_providers, auth',
-    );
+    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: oidc_providers, auth, totp');
   });
 
   it('stay quiet when those settings are absent, empty or off, as in a stock Semaphore config.json', () => {
-    const file = configFile({ ldap_enable: false, ldap_server: '', ldap_mappings: { dn: '', mail: '', uid: '', cn: '' }, oidc_providers: {}, auth: { totp: { enabled: false } } });
-    expect(warningsOf({ env: { SEMAPHORE_LDAP_ENABLE: 'false' }, configFile: file })).toEqual([]);
+    const file = configFile({ oidc_providers: {}, auth: { totp: { enabled: false, allow_recovery: false } }, totp: { enabled: '' } });
+    expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
     expect(warningsOf({ env: {} })).toEqual([]);
+  });
+
+  it('leave out what semauth acts on: LDAP', () => {
+    const file = configFile({ ldap_enable: true, ldap_server: '127.0.0.1:389', ldap_searchdn: 'ou=people,dc=example,dc=com', oidc_providers: { x: {} } });
+    expect(loadConfig({ env: {}, configFile: file }).ldapEnable).toBe(true);
+    expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
   });
 });

@@ -45,15 +45,13 @@ describe('semauth server with a config.json', () => {
     expect(r.errLines).toEqual(['semauth: config key "admin_password" must be 12 to 1024 characters long']);
   });
 
-  it("Semaphore's LDAP and OIDC settings, not acted on yet, earn one warning at start listing them", async () => {
-    const file = configFile({ ldap_enable: true, ldap_server: 'ldap.example.com:636', oidc_providers: { github: { client_id: 'x' } } });
-    const server = await startServerProcess({ env: { SEMAUTH_CONFIG: file, SEMAPHORE_LDAP_BIND_DN: 'cn=semaphore,dc=example,dc=com' } });
+  it("Semaphore's OIDC and TOTP settings, not acted on yet, earn one warning at start listing them", async () => {
+    const file = configFile({ oidc_providers: { github: { client_id: 'x' } }, auth: { totp: { enabled: true } } });
+    const server = await startServerProcess({ env: { SEMAUTH_CONFIG: file } });
     try {
       const lines = server.output().split('\n').filter((l) => l.includes('not supported by semauth yet'));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(
-        'these Semaphore sign-in settings are not supported by semauth yet and have no effect: ldap_enable, ldap_server, SEMAPHORE_LDAP_BIND_DN, oidc_providers',
-      );
+      expect(lines[0]).toContain('these Semaphore sign-in settings are not supported by semauth yet and have no effect: oidc_providers, auth');
     } finally {
       await server.stop();
     }
