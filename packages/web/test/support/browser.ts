@@ -101,11 +101,11 @@ export function focused(page: Page): Promise<{ tag: string; text: string; label:
   });
 }
 
-/** Presses Tab until `match` holds for the focused element (at most `max` times): proves it is reachable by keyboard. */
-export async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>) => boolean, max = 30): Promise<void> {
+/** Presses Tab (or `key`) until `match` holds for the focused element, at most `max` times: proves it is reachable by keyboard. */
+export async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>) => boolean, max = 30, key = 'Tab'): Promise<void> {
   for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
     if (match(await focused(page))) return;
   }
-  throw new Error(`not reached with ${max} presses of Tab; focus is on ${JSON.stringify(await focused(page))}`);
+  throw new Error(`not reached with ${max} presses of ${key}; focus is on ${JSON.stringify(await focused(page))}`);
 }
