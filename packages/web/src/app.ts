@@ -54,7 +54,7 @@ export function startApp(api: Api, root: string): void {
       }
       if (mine !== generation) return;
     }
-    const page = PAGES[route.path];
+    const page = Object.hasOwn(PAGES, route.path) ? PAGES[route.path] : undefined;
     const ctx: PageContext = { api, account, router, sessionEnded };
     shell.show(
       page === undefined

@@ -166,6 +166,15 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
     await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
   });
 
+  it('shows "Page not found" for an address that is no page, even one named like a built-in property', async () => {
+    for (const path of ['no/such/page', 'constructor']) {
+      await page.goto(`${base}/${path}`);
+      await page.getByRole('heading', { name: 'Page not found', level: 1 }).waitFor();
+    }
+    await page.getByRole('link', { name: 'Go to your API tokens' }).click();
+    await page.waitForURL(`${base}/tokens`);
+  });
+
   it('signs out: the sign-in page says so and the pages need a new sign-in', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/auth/login`);
