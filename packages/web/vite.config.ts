@@ -5,8 +5,10 @@
  * page's Content-Security-Policy allows scripts, styles and images from its
  * own origin only.
  *
- * `npm run dev -w @semauth/web` serves the sources with a proxy to a semauth
- * on 127.0.0.1:3000 (start it with SEMAUTH_ALLOWED_ORIGINS=http://localhost:5173).
+ * `npm run dev -w @semauth/web` serves the sources on http://127.0.0.1:5173
+ * and passes /api on to a semauth at http://127.0.0.1:3000 (or SEMAUTH_DEV_API)
+ * started with SEMAUTH_ALLOWED_ORIGINS=http://127.0.0.1:5173, so that its
+ * cross-origin check lets the dev page sign in.
  */
 import { defineConfig } from 'vite';
 
@@ -25,6 +27,8 @@ export default defineConfig({
   },
   server: {
     host: '127.0.0.1',
-    proxy: { '/api': 'http://127.0.0.1:3000' },
+    port: 5173,
+    strictPort: true,
+    proxy: { '/api': process.env['SEMAUTH_DEV_API'] ?? 'http://127.0.0.1:3000' },
   },
 });

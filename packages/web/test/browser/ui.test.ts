@@ -108,7 +108,7 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
     expect(await row.getByRole('cell').nth(4).textContent()).toBe('Never used');
     if (audit) {
       await expectAccessible(page);
-      await screenshot(page, 'tokens', { docs: true });
+      await screenshot(page, 'tokens', { docs: true, fullPage: true });
     }
 
     const me = await http('GET', `${server.url}${root}/api/user`, { headers: { authorization: `Bearer ${token}` } });

@@ -4,7 +4,7 @@
  * page, screenshots, and a watch for CSP violations and script errors.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -80,13 +80,18 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
-/** Saves a screenshot as a test artifact, and as the README's picture when asked to. */
-export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
+/**
+ * Saves a screenshot as a test artifact, and as the README's picture when
+ * SEMAUTH_UPDATE_SCREENSHOTS=1 (shrunk by Debian's pngquant when installed).
+ */
+export async function screenshot(page: Page, name: string, options: { docs?: boolean; fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const png = await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  const png = await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), animations: 'disabled', caret: 'hide', fullPage: options.fullPage ?? false });
   if (options.docs && process.env.SEMAUTH_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(DOCS_IMG_DIR, { recursive: true });
-    writeFileSync(join(DOCS_IMG_DIR, `web-${name}.png`), png);
+    const target = join(DOCS_IMG_DIR, `web-${name}.png`);
+    writeFileSync(target, png);
+    if (existsSync('/usr/bin/pngquant')) execFileSync('/usr/bin/pngquant', ['--quality=70-90', '--speed=1', '--force', '--output', target, target]);
   }
 }
 
