@@ -7,12 +7,13 @@
  * packages/web/test drive the pages themselves.
  */
 import { request } from 'node:http';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultWebUiDir } from '../../src/http/web-ui/files.js';
+import { defaultWebUiDir, loadWebUi } from '../../src/http/web-ui/files.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { http, type HttpResponse } from '../support/http.js';
 
@@ -192,6 +193,25 @@ describe('without a built UI', () => {
       expect((await http('GET', `${t.api}/ping`)).text).toBe('pong');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('where the server finds the UI', () => {
+  it('inside its own package, wherever that package is installed', async () => {
+    // The compiled server as an installed copy would hold it: package.json beside dist/ (with dist/web).
+    const installed = mkdtempSync(join(tmpdir(), 'semauth-installed-'));
+    try {
+      const built = join(defaultWebUiDir(), '..');
+      cpSync(built, join(installed, 'node_modules', '@semauth', 'server', 'dist'), { recursive: true });
+      writeFileSync(join(installed, 'node_modules', '@semauth', 'server', 'package.json'), '{"name":"@semauth/server","type":"module"}');
+      const files = join(installed, 'node_modules', '@semauth', 'server', 'dist', 'http', 'web-ui', 'files.js');
+      const copy = (await import(pathToFileURL(files).href)) as { defaultWebUiDir(): string; loadWebUi: typeof loadWebUi };
+      expect(copy.defaultWebUiDir()).toBe(join(installed, 'node_modules', '@semauth', 'server', 'dist', 'web'));
+      const ui = copy.loadWebUi(copy.defaultWebUiDir(), '/semaphore');
+      expect('missing' in ui).toBe(false);
+    } finally {
+      rmSync(installed, { recursive: true, force: true });
     }
   });
 });
