@@ -14,6 +14,8 @@
 # Such suites must get their databases from freshDatabaseEnv() — directly or
 # through startTestApp()/startServerProcess() — so SEMAUTH_TEST_DIALECT picks
 # the engine; never a hard-coded SQLite path. Everything else runs on SQLite only.
+# The LDAP suites start their own OpenLDAP per file (test/support/ldap.ts runs
+# scripts/ldap-test-server.sh, which installs slapd when missing and root).
 #
 # The browser suites (packages/web/test/browser, SQLite pass only) drive
 # Debian's Chromium: scripts/ensure-chromium.sh installs it first when they
