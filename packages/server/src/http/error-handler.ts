@@ -63,7 +63,10 @@ export function registerErrorHandling(app: FastifyInstance, knownPaths: Readonly
     const path = (request.url.split('?')[0] ?? '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
     const methods = methodsAt(knownPaths, path);
     // A path we serve, with a method we do not: say so, and which ones it takes (RFC 9110 §15.5.6).
-    if (methods) return sendError(reply, 'METHOD_NOT_ALLOWED', undefined, { allow: [...methods].sort().join(', ') });
+    // With a method it takes, a route found nothing there (a web UI asset that does not exist): 404.
+    if (methods && !methods.has(request.method)) {
+      return sendError(reply, 'METHOD_NOT_ALLOWED', undefined, { allow: [...methods].sort().join(', ') });
+    }
     return sendError(reply, 'ROUTE_NOT_FOUND');
   });
 }

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/server-process.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
-const MANIFESTS = ['package.json', 'packages/server/package.json', 'packages/client/package.json'];
+/** The root manifest and every workspace's. */
+const MANIFESTS = ['package.json', ...(JSON.parse(read('package.json')).workspaces as string[]).map((w) => `${w}/package.json`)];
 
 describe('licence', () => {
   it('is MIT, held by the semauth contributors, at the root and in the published SDK', () => {
@@ -52,7 +53,7 @@ describe('npm ci', () => {
 });
 
 describe('documentation', () => {
-  const committedDocs = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'docs/cli.md', 'docs/configuration.md', 'docs/postgres.md', 'packages/client/README.md', 'bench/README.md'];
+  const committedDocs = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'docs/cli.md', 'docs/configuration.md', 'docs/postgres.md', 'packages/client/README.md', 'packages/web/README.md', 'bench/README.md'];
 
   it('has a CONTRIBUTING.md and no note to one checkout (docs/TEAM-BRIEF.md)', () => {
     expect(existsSync(join(REPO_ROOT, 'CONTRIBUTING.md'))).toBe(true);
