@@ -10,7 +10,7 @@ export const ERRORS = {
   JSON_TOO_DEEP: { status: 400, message: 'The request body is nested too deeply.' },
   INVALID_BODY: { status: 400, message: 'The request body is missing or invalid.' },
   INVALID_LOGIN_BODY: { status: 400, message: 'The login body must be a JSON object with non-empty string fields "auth" and "password".' },
-  INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: expected a 44-character token or its 8-character id.' },
+  INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: 1 to 256 characters of A-Z, a-z, 0-9 and . _ ~ = + / - are expected.' },
   INVALID_TOKEN_OPTIONS: { status: 400, message: 'Token options must be {"name": string, "expires_at": RFC 3339 date-time in the future}.' },
   INVALID_QUERY: { status: 400, message: 'The query string is invalid.' },
   BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
