@@ -6,6 +6,7 @@
  */
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
+import { identityKey } from '../identity.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { ClientContext } from './context.js';
@@ -26,7 +27,8 @@ export class LoginService {
   async login(auth: string, password: string, ctx: ClientContext): Promise<{ cookieValue: string; user: UserRecord }> {
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const user = await this.users.findByLogin(auth);
-    const account = user ? `user:${user.id}` : `login:${auth.toLowerCase()}`;
+    // Unknown logins are counted by identity key: `ÜNAL` and `ünal` share one budget.
+    const account = user ? `user:${user.id}` : `login:${identityKey(auth)}`;
     // Reserved before hashing, so concurrent attempts cannot overrun the budget.
     // A throttled attempt is not audited one by one (that would let a flood
     // fill the log); the attempt that spends the budget is.

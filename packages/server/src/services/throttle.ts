@@ -50,7 +50,7 @@ export function addressBucket(address: string): string {
 export class LoginThrottle {
   constructor(private readonly store: ThrottleStore, private readonly limits: ThrottleLimits, private readonly now: Clock) {}
 
-  /** `account` is `user:<id>` for a known user, else `login:<lower-cased login>`. */
+  /** `account` is `user:<id>` for a known user, else `login:<identity key of the login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
     return { pair: `${account.slice(0, MAX_ACCOUNT_KEY_LENGTH)}|addr:${bucket}`, address: `addr:${bucket}` };

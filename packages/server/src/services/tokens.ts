@@ -12,6 +12,7 @@ import {
   tokenPrefix,
 } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
+import { unprintableCharacter } from '../identity.js';
 import type { TokenRecord, TokenStore, UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
@@ -52,7 +53,8 @@ export class TokenService {
   async create(owner: UserRecord, opts: NewTokenOptions, ctx: ClientContext): Promise<{ secret: string; record: TokenRecord }> {
     const now = this.now();
     const name = opts.name ?? '';
-    if (name.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    // The same printable-text rule as user names (identity.ts): no controls, no invisible characters.
+    if (name.length > MAX_TOKEN_NAME_LENGTH || unprintableCharacter(name) !== null) {
       throw new AppError('INVALID_TOKEN_OPTIONS', `Token names are at most ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
     }
     if (opts.expiresAt != null && opts.expiresAt <= now) {

@@ -121,7 +121,7 @@ export function userCommands(program: Command): void {
         throw new CliError('nothing to change: give --new-login, --name, --email, a password, --admin/--no-admin or --disable/--enable');
       }
       await withServices(globals(cmd), async (s) => {
-        const u = await s.users.change(opts.login, changes, CLI_CONTEXT).catch((e: unknown) => explainDuplicate(e, opts.newLogin, opts.email));
+        const { user: u } = await s.users.change(opts.login, changes, CLI_CONTEXT).catch((e: unknown) => explainDuplicate(e, opts.newLogin, opts.email));
         const note = password !== undefined ? ' (their sessions were ended)' : '';
         process.stdout.write(`user ${u.username} changed: ${changed.join(', ')}${note}\n`);
       });
