@@ -100,6 +100,14 @@ export class LoginThrottle {
     await this.store.forgive([k.address]);
   }
 
+  /**
+   * Clears a user's failures from every address (`semauth user unlock`). The
+   * per-address budgets stay: they belong to the addresses, not to the user.
+   */
+  unlock(userId: number): Promise<number> {
+    return this.store.resetAccount(`user:${userId}`);
+  }
+
   /** Deletes counters whose window has ended. */
   prune(): Promise<number> {
     return this.store.prune(this.windowStart(this.now()));

@@ -15,6 +15,7 @@ import type { IdentityConflict, UserPatch, UserRecord, UserStore } from '../stor
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
 import type { SessionService } from './sessions.js';
+import type { LoginThrottle } from './throttle.js';
 
 /** ASVS 4.0 V2.1.1: at least 12 characters for new passwords (existing hashes still verify). */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -84,6 +85,7 @@ export class UserService {
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
@@ -197,6 +199,14 @@ export class UserService {
     await this.users.delete(user.id, { keepAnAdmin: isEnabledAdmin(user) });
     await this.audit.record('user.deleted', ctx, { userId: user.id, login: user.username });
     return user;
+  }
+
+  /** Clears the user's login throttling (failures from every address). Returns how many counters went. */
+  async unlock(selector: UserSelector, ctx: ClientContext): Promise<{ user: UserRecord; cleared: number }> {
+    const user = await this.get(selector);
+    const cleared = await this.throttle.unlock(user.id);
+    await this.audit.record('user.unlocked', ctx, { userId: user.id, login: user.username, detail: { counters_cleared: cleared } });
+    return { user, cleared };
   }
 
   /** First start: with no users at all, create `admin` with the given or a random password. */

@@ -209,6 +209,10 @@ class CachedSessionStore implements SessionStore {
     return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
   }
 
+  listByUser(userId: number): Promise<SessionRecord[]> {
+    return this.inner.listByUser(userId);
+  }
+
   revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
     // Rare (password changes): dropping every cached session is simplest and safe.
     return this.cache.write(() => this.inner.revokeAllForUser(userId, at, exceptId), () => this.cache.sessions.clear());

@@ -79,6 +79,8 @@ export interface SessionStore {
   findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   touch(id: string, at: number): Promise<void>;
   revoke(id: string, at: number): Promise<void>;
+  /** The user's sessions that are not revoked (expired ones included), newest first. */
+  listByUser(userId: number): Promise<SessionRecord[]>;
   /** Revokes every live session of a user, except `exceptId`. Returns how many. */
   revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number>;
   /** Deletes rows that can never authenticate again (expired or revoked before `before`). */
@@ -128,6 +130,8 @@ export interface ThrottleStore {
   /** Takes back one failure from each key (never below zero). */
   forgive(keys: string[]): Promise<void>;
   reset(keys: string[]): Promise<void>;
+  /** Deletes every counter of one account (`<account>|…` keys, whatever the address). Returns how many. */
+  resetAccount(account: string): Promise<number>;
   /** Deletes counters whose window began before `before`. Returns how many. */
   prune(before: number): Promise<number>;
 }
