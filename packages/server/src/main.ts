@@ -17,7 +17,8 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  const storage = await openStorage(config);
+  let createdFile: string | undefined;
+  const storage = await openStorage(config, { create: true, onCreated: (file) => (createdFile = file) });
   try {
     await storage.migrate();
   } catch (e) {
@@ -27,6 +28,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   const services = createServices(storage, config);
   const app = buildApp(config, { storage, services });
   for (const w of configWarnings(config)) app.log.warn(w);
+  if (createdFile !== undefined) app.log.info({ file: createdFile }, 'created a new SQLite database (SEMAPHORE_DB_HOST)');
   const conflicts = await services.users.identityConflicts();
   if (conflicts.length > 0) {
     // Safe meanwhile (a shared login or e-mail signs in nobody), but those users need an operator.

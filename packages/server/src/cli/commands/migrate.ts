@@ -12,7 +12,7 @@ export function migrateCommand(program: Command): void {
         process.stdout.write(`database (${storage.dialect}) is up to date\n`);
         const conflicts = await s.users.identityConflicts();
         if (conflicts.length > 0) process.stderr.write(conflictWarning(conflicts.length, describeIdentityConflicts(conflicts)));
-      });
+      }, { create: true });
     });
 }
 

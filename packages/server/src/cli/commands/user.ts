@@ -56,7 +56,8 @@ export function userCommands(program: Command): void {
       await withServices(globals(cmd), async (s) => {
         const u = await s.users.add({ login: opts.login, name: opts.name, email: opts.email, password, admin: !!opts.admin, external: !!opts.external }, CLI_CONTEXT);
         process.stdout.write(`user ${u.username} added (id ${u.id})\n`);
-      });
+        // Provisioning users before the server's first start is a real workflow.
+      }, { create: true });
     });
 
   user
