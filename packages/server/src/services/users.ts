@@ -140,6 +140,14 @@ export class UserService {
     );
   }
 
+  /**
+   * The user whose login or e-mail has the identity key of `loginOrEmail`, if
+   * exactly one has (a value several accounts share finds nobody).
+   */
+  find(loginOrEmail: string): Promise<UserRecord | undefined> {
+    return this.users.findByLogin(loginOrEmail);
+  }
+
   /** Keys several accounts share since before identity keys existed (see `semauth migrate`). */
   identityConflicts(): Promise<IdentityConflict[]> {
     return this.users.identityConflicts();

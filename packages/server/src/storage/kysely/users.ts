@@ -92,6 +92,9 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findByLogin(login: string): Promise<UserRecord | undefined> {
+    // No login or e-mail holds a NUL (identity.ts refuses controls), and PostgreSQL
+    // text cannot carry one: asking would fail the query instead of finding nobody.
+    if (login.includes('\u0000')) return undefined;
     // Through the registry: a key shared by several accounts has no user and finds nobody.
     const row = await this.db
       .selectFrom('user_keys as k')
