@@ -125,15 +125,20 @@ export class KyselyUserStore implements UserStore {
       return;
     }
     await serializable(this.db, async (trx) => {
-      const before = await trx.selectFrom('users').select(['username', 'email', 'login_key', 'email_key']).where('id', '=', id).executeTakeFirst();
-      if (!before) return;
-      const after = {
-        login_key: patch.username !== undefined ? identityKey(patch.username) : before.login_key,
-        email_key: patch.email !== undefined ? identityKey(patch.email) : before.email_key,
-      };
-      await trx.updateTable('users').set({ ...row, ...after }).where('id', '=', id).execute();
-      const labels = keyLabels({ username: patch.username ?? before.username, email: patch.email ?? before.email });
-      await moveKeys(trx, id, distinctKeys(before.login_key, before.email_key), distinctKeys(after.login_key, after.email_key), labels);
+      // The first statement writes: on SQLite it takes the write lock before anything is
+      // read (waiting up to busy_timeout), so nothing read here can go stale before the
+      // writes. It returns the new login and e-mail, and the keys of the old ones.
+      const changed = await trx
+        .updateTable('users')
+        .set(row)
+        .where('id', '=', id)
+        .returning(['username', 'email', 'login_key', 'email_key'])
+        .executeTakeFirst();
+      if (!changed) return;
+      const keys = { login_key: identityKey(changed.username), email_key: identityKey(changed.email) };
+      await trx.updateTable('users').set(keys).where('id', '=', id).execute();
+      const before = distinctKeys(changed.login_key, changed.email_key);
+      await moveKeys(trx, id, before, distinctKeys(keys.login_key, keys.email_key), keyLabels(changed));
       if (opts.keepAnAdmin) await requireAnAdmin(trx);
     });
   }
@@ -141,13 +146,13 @@ export class KyselyUserStore implements UserStore {
   async delete(id: number, opts: UserWriteOptions = {}): Promise<boolean> {
     this.stats.writes++;
     return serializable(this.db, async (trx) => {
-      const before = await trx.selectFrom('users').select(['login_key', 'email_key']).where('id', '=', id).executeTakeFirst();
+      // A write first, as in update.
+      const gone = await trx.deleteFrom('users').where('id', '=', id).returning(['login_key', 'email_key']).executeTakeFirst();
       await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-      if (before) for (const key of distinctKeys(before.login_key, before.email_key)) await releaseKey(trx, id, key);
+      if (gone) for (const key of distinctKeys(gone.login_key, gone.email_key)) await releaseKey(trx, id, key);
       if (opts.keepAnAdmin) await requireAnAdmin(trx);
-      return Number(r.numDeletedRows) > 0;
+      return gone !== undefined;
     });
   }
 
