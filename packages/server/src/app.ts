@@ -12,8 +12,10 @@ import { collectOpenApi } from './http/openapi.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
 import { pingRoutes } from './http/routes/ping.js';
+import { sessionRoutes } from './http/routes/sessions.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
+import { usersRoutes } from './http/routes/users.js';
 import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
@@ -100,6 +102,8 @@ export function buildApp(config: Config, { services, webUiDir }: AppDeps): Fasti
       authRoutes(api, deps);
       userRoutes(api, deps);
       tokenRoutes(api, deps);
+      sessionRoutes(api, deps);
+      usersRoutes(api, deps);
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },
     { prefix },

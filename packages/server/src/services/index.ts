@@ -10,6 +10,7 @@ import { Maintenance } from './maintenance.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
+import { UserAdmin } from './user-admin.js';
 import { UserService } from './users.js';
 
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   sessions: SessionService;
   tokens: TokenService;
   users: UserService;
+  /** The users API's rules for signed-in callers, over `users`. */
+  userAdmin: UserAdmin;
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
@@ -41,9 +44,10 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     now,
   );
   const tokens = new TokenService(storage.tokens, audit, now);
-  const users = new UserService(storage.users, hasher, sessions, throttle, audit, now);
+  const users = new UserService(storage.users, hasher, throttle, audit, now);
+  const userAdmin = new UserAdmin(users, hasher, throttle, audit);
   const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
   const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
-  return { audit, sessions, tokens, users, login, throttle, maintenance };
+  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance };
 }

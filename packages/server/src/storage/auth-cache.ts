@@ -18,7 +18,7 @@
  * instances commit without this process learning of it in time.
  */
 import { BoundedMap } from './bounded-map.js';
-import type { IdentityConflict, SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
+import type { CredentialsEnded, IdentityConflict, SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
 
 export interface AuthCacheOptions {
   /** Most entries kept per kind (tokens, sessions, users). */
@@ -249,8 +249,10 @@ class CachedUserStore implements UserStore {
     return this.inner.count();
   }
 
-  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<void> {
-    return this.cache.write(() => this.inner.update(id, patch, opts), () => this.cache.users.delete(id));
+  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<CredentialsEnded> {
+    // Ending credentials with the change (a new password, a disabled account) is rare: drop everything.
+    const forget = opts?.endCredentials ? () => this.cache.clear() : () => this.cache.users.delete(id);
+    return this.cache.write(() => this.inner.update(id, patch, opts), forget);
   }
 
   delete(id: number, opts?: UserWriteOptions): Promise<boolean> {

@@ -140,10 +140,24 @@ function identityKeys(): Migration {
   };
 }
 
+/**
+ * Where a session signed in — the client address and User-Agent — so that
+ * its user can recognise it in GET /user/sessions. Nullable: sessions from
+ * before this migration have neither.
+ */
+function sessionDetails(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('sessions').addColumn('address', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_identity_keys': identityKeys() };
+      return { '0001_initial': initial(dialect), '0002_identity_keys': identityKeys(), '0003_session_details': sessionDetails() };
     },
   };
 }
