@@ -126,7 +126,7 @@ export const userRequestSchema = {
   required: ['username', 'name', 'email'],
   properties: {
     ...userFields,
-    password: { type: 'string', format: 'password', description: 'At least 12 characters; required unless external.' },
+    password: { type: 'string', format: 'password', description: 'At least 12 characters. Without one, a local user cannot sign in until it is set (POST /users/{user_id}/password); an external user has none.' },
     external: { type: 'boolean', description: 'Signs in through LDAP or OIDC: no password.' },
   },
 } as const;

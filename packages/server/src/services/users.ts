@@ -105,9 +105,13 @@ export class UserService {
     private readonly now: Clock,
   ) {}
 
+  /**
+   * Creates a user. A local user created without a password (Semaphore's
+   * users API allows it) cannot sign in until one is set; the CLI asks for
+   * one up front.
+   */
   async add(input: NewUserInput, ctx: ClientContext, opts: ActorOptions = {}): Promise<UserRecord> {
     const external = input.external ?? false;
-    if (!external && input.password === undefined) throw new AppError('INVALID_USER', 'a local user needs a password.');
     if (external && input.password !== undefined) {
       throw new AppError('INVALID_USER', 'an external (LDAP/OIDC) user signs in through LDAP or OIDC and has no local password.');
     }
