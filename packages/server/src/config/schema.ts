@@ -71,7 +71,7 @@ export const settings = {
   webRoot: setting({
     key: 'web_host', env: ['SEMAPHORE_WEB_ROOT'], default: { prefix: '', origin: null } as { prefix: string; origin: string | null },
     parse: webRoot,
-    doc: 'Public URL or path prefix the service is served under (`https://example.com/semaphore` or `/semaphore`); its origin is the one browsers may send state-changing requests from.',
+    doc: 'Public URL or path prefix the service is served under (`https://example.com/semaphore` or `/semaphore`): the web UI at it, the API at `<it>/api`. Its origin is the one browsers may send state-changing requests from.',
   }),
   passwordLoginDisabled: setting({
     key: 'password_login_disable', env: ['SEMAPHORE_PASSWORD_LOGIN_DISABLED'], default: false, parse: bool,
