@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
+import { checkIssuerTransport } from '../auth-methods/oidc/config.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting } from './schema.js';
 
@@ -18,7 +19,7 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
   'access_key_encryption', 'tls', 'email_sender', 'email_host', 'email_port', 'email_secure', 'email_username',
   'email_password', 'email_alert', 'email_tls', 'telegram_alert', 'telegram_chat', 'telegram_token', 'slack_alert',
   'slack_url', 'microsoft_teams_alert', 'microsoft_teams_url', 'rocketchat_alert', 'rocketchat_url',
-  'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template', 'oidc_providers',
+  'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template',
   'env_vars', 'forwarded_env_vars', 'apps', 'use_remote_runner', 'runner_registration_token', 'runner', 'schedule',
   'concurrency_mode', 'web_root', 'playbook_path', 'non_auth', 'dingtalk_alert', 'dingtalk_url', 'gotify_alert',
   'gotify_url', 'gotify_token', 'alert', 'password_login_disabled', 'ha', 'debugging', 'log', 'process', 'auth',
@@ -136,6 +137,7 @@ function crossCheck(c: Config): void {
     throw new ConfigError('SEMAPHORE_DB_HOST (the SQLite file path) must not be empty');
   }
   if (c.ldapEnable) crossCheckLdap(c);
+  checkIssuerTransport(c.oidcProviders, c.oidcAllowHttp);
 }
 
 /** LDAP settings that only make sense together; checked when LDAP is on. */
@@ -171,6 +173,9 @@ export function configWarnings(c: Config): string[] {
   }
   if (c.ldapEnable && !c.ldapNeedTls && !c.ldapStartTls && !isLoopbackHost(c.ldapServer)) {
     w.push(`LDAP passwords go to ${c.ldapServer} in clear text: set SEMAPHORE_LDAP_NEEDTLS=true (LDAPS) or SEMAUTH_LDAP_STARTTLS=true`);
+  }
+  if (c.oidcAllowHttp) {
+    w.push('SEMAUTH_OIDC_ALLOW_HTTP=true: OIDC providers on loopback addresses may be reached over plain HTTP — for tests and local development only');
   }
   if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;

@@ -19,6 +19,28 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
+/** What the session was started by; the cookie is the same whatever it says. */
+export interface SessionStart {
+  /** The sign-in method that vouched for the user (`password`, `ldap`, `oidc`), as the audit trail names it. */
+  method: string;
+  /**
+   * True when the method already proved a second factor, so no TOTP step
+   * applies to this session: OIDC sign-ins are trusted to the provider's own
+   * MFA. The TOTP work marks sessions of users with TOTP unverified unless
+   * this is true; today every session is fully signed in.
+   */
+  secondFactorSatisfied: boolean;
+}
+
+export interface NewSession {
+  cookieValue: string;
+  sessionId: string;
+  /** Absolute end of life (epoch ms). */
+  expiresAt: number;
+  /** Seconds from now to `expiresAt`: the cookie's Max-Age, so cookie and session end together. */
+  maxAgeSeconds: number;
+}
+
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
@@ -26,8 +48,8 @@ export class SessionService {
     private readonly now: Clock,
   ) {}
 
-  /** Starts a session and returns the cookie value. */
-  async create(userId: number): Promise<{ cookieValue: string; sessionId: string; expiresAt: number }> {
+  /** Starts a session; the answer says what the cookie holds and how long it lives. */
+  async create(userId: number, _start: SessionStart): Promise<NewSession> {
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
@@ -40,7 +62,7 @@ export class SessionService {
       expiresAt,
       revokedAt: null,
     });
-    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt };
+    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
   }
 
   /** The session's user, or null for anything invalid, expired, revoked or disabled. */
