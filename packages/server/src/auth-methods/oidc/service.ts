@@ -24,8 +24,8 @@ import type { AuditService } from '../../services/audit.js';
 import { SILENT_LOG, type ClientContext, type Clock, type OperatorLog } from '../../services/context.js';
 import type { NewSession, SessionService } from '../../services/sessions.js';
 import type { OidcStateStore, UserRecord } from '../../storage/types.js';
-import { identityFromClaims, type Identity, type OidcAccounts } from './accounts.js';
-import { claimNames } from './claims.js';
+import { identityFromClaims, type OidcAccounts } from './accounts.js';
+import { claimNames, claimValue } from './claims.js';
 import type { OidcProviderConfig } from './config.js';
 import { exchangeFailure, OidcFailure } from './failures.js';
 import { newFlowSecret, parseFlowSecret, stateMatches, type FlowSecret } from './flow-secret.js';
@@ -127,20 +127,21 @@ export class OidcService {
   async complete(providerId: string, input: CallbackInput, client: ClientContext): Promise<CompleteResult> {
     const log = client.log ?? SILENT_LOG;
     const provider = this.byId.get(providerId);
-    let identity: Identity | undefined;
+    /** For the audit trail: the e-mail claim as soon as the claims are known, then the user. */
+    let claimedEmail: string | undefined;
     let user: UserRecord | undefined;
     try {
       if (provider === undefined) throw new OidcFailure('oidc_provider');
       const { secret, redirectUri, returnTo } = await this.takeState(provider, input);
       const claims = await this.exchange(provider, secret, redirectUri, input.query, log);
-      identity = identityFromClaims(provider, claims);
-      user = await this.accounts.resolve(identity, client, log);
+      claimedEmail = claimValue(provider.emailClaim, claims);
+      user = await this.accounts.resolve(identityFromClaims(provider, claims), client, log);
       const session = await this.sessions.create(user.id, { method: 'oidc', secondFactorSatisfied: true });
       await this.audit.record('login.succeeded', client, { userId: user.id, login: user.username, detail: { method: 'oidc', provider: provider.id } });
       return { user, session, returnTo: returnTo ?? input.callbackPath };
     } catch (e) {
       if (!(e instanceof OidcFailure)) throw e;
-      const subject = { userId: user?.id ?? (e.details.user as number | undefined) ?? null, login: user?.username ?? identity?.email ?? null };
+      const subject = { userId: user?.id ?? (e.details.user as number | undefined) ?? null, login: user?.username ?? claimedEmail ?? null };
       log.warn({ oidc: providerId, reason: e.reason, ...e.details }, `OIDC sign-in refused: ${e.message}`);
       await this.audit.record('login.failed', client, { ...subject, detail: { method: 'oidc', provider: providerId, reason: e.reason } });
       throw e;
