@@ -4,7 +4,8 @@
  * message naming `oidc_providers.<id>.<key>`, secrets never in a message,
  * client id and secret files read at start, and the start-up warning.
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimValue } from '../../src/auth-methods/oidc/claims.js';
@@ -13,6 +14,7 @@ import { configWarnings, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/parsers.js';
 import { cliEnv, semauth } from '../cli/run.js';
 import { tempDir } from '../support/database.js';
+import { REPO_ROOT } from '../support/server-process.js';
 
 const SECRET = 'do-not-print-this-client-secret';
 
@@ -168,5 +170,44 @@ describe('client id and secret files', () => {
     const config = configFile({ oidc_providers: { kc: { provider_url: 'https://kc.example', client_id: 'x', client_secret_file: '/nonexistent/secret' } } });
     const r = await semauth(['user', 'list'], { env: await cliEnv({ SEMAUTH_CONFIG: config }) });
     expect(r.code).toBe(0);
+  });
+});
+
+describe("the README's OIDC examples", () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  function block(marker: string): Record<string, unknown> {
+    const m = new RegExp(`<!-- ${marker}:[^>]*-->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(readme);
+    if (!m) throw new Error(`README.md has no block marked ${marker}`);
+    return JSON.parse(m[1]!) as Record<string, unknown>;
+  }
+
+  it('the Keycloak-like one loads as written, its secret from the file it names', () => {
+    const json = block('oidc-example-keycloak');
+    const config = loadConfig({ env: {}, configFile: configFile(json) });
+    expect(config.oidcProviders).toHaveLength(1);
+    expect(config.oidcProviders[0]).toMatchObject({ id: 'keycloak', clientSecret: { file: '/run/secrets/semaphore-oidc-secret' }, order: 1 });
+    expect(configWarnings(config)).toEqual([]);
+  });
+
+  it('the test provider one loads with SEMAUTH_OIDC_ALLOW_HTTP=true only, and scripts/oidc-test-provider.mjs serves that issuer', async () => {
+    const json = block('oidc-example-test-provider');
+    expect(() => loadConfig({ env: {}, configFile: configFile(json) })).toThrow(/SEMAUTH_OIDC_ALLOW_HTTP=true/);
+    const [p] = loadConfig({ env: { SEMAUTH_OIDC_ALLOW_HTTP: 'true' }, configFile: configFile(json) }).oidcProviders;
+    expect(p).toMatchObject({ id: 'test', clientId: { value: 'semauth-demo' }, clientSecret: { value: 'semauth-demo-secret' } });
+
+    // The script on a free port: its discovery document names the issuer it printed.
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/oidc-test-provider.mjs')], { env: { ...process.env, OIDC_TEST_PORT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const issuer = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`the script exited with ${code}`)));
+      });
+      expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string; code_challenge_methods_supported: string[] };
+      expect(discovery.issuer).toBe(issuer);
+      expect(discovery.code_challenge_methods_supported).toContain('S256');
+    } finally {
+      child.kill();
+    }
   });
 });
