@@ -31,7 +31,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     await storage.close().catch(() => {});
     throw e;
   }
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services });
   for (const w of configWarnings(config)) app.log.warn(w);
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });

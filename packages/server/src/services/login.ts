@@ -16,7 +16,7 @@ import { AppError } from '../errors.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import { SILENT_LOG, type ClientContext } from './context.js';
-import type { SessionService } from './sessions.js';
+import type { NewSession, SessionService } from './sessions.js';
 import type { LoginThrottle } from './throttle.js';
 
 /** Seconds a client is told to wait after a 503 from a sign-in method. */
@@ -32,7 +32,7 @@ export class LoginService {
     private readonly passwordLoginDisabled: boolean,
   ) {}
 
-  async login(auth: string, password: string, ctx: ClientContext): Promise<{ cookieValue: string; user: UserRecord }> {
+  async login(auth: string, password: string, ctx: ClientContext): Promise<{ session: NewSession; user: UserRecord }> {
     // The login form as a whole (Semaphore's `password_login_disable`): LDAP users sign in through it too.
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const account = await this.users.findByLogin(auth);
@@ -67,12 +67,12 @@ export class LoginService {
     await this.throttle.succeeded(throttleKey, ctx.address);
     const session = await this.sessions.create(user.id, { method: method.name, secondFactorSatisfied: false });
     await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username, detail: { method: method.name } });
-    return { cookieValue: session.cookieValue, user };
+    return { session, user };
   }
 
   async logout(cookieValue: string | null, ctx: ClientContext): Promise<void> {
     if (cookieValue === null) return;
-    const userId = await this.sessions.revoke(cookieValue);
-    if (userId !== null) await this.audit.record('logout', ctx, { userId });
+    const user = await this.sessions.revoke(cookieValue);
+    if (user !== null) await this.audit.record('logout', ctx, { userId: user.id, login: user.username });
   }
 }

@@ -95,11 +95,10 @@ export class LoginThrottle {
     return { exhausted };
   }
 
-  /** A successful login clears the account's counter for this address and gives the address its unit back. */
+  /** A successful login clears the account's counter for this address and gives the address its unit back (one write). */
   async succeeded(account: string, address: string): Promise<void> {
     const k = this.keys(account, address);
-    await this.store.reset([k.pair]);
-    await this.store.forgive([k.address]);
+    await this.store.settleSuccess(k.pair, k.address);
   }
 
   /** Deletes counters whose window has ended. */

@@ -190,10 +190,10 @@ describe('accounts', () => {
   });
 });
 
-describe('SEMAUTH_OIDC_LINK_LOCAL=true, client_secret_file and a web root', () => {
+describe('SEMAUTH_OIDC_LINK_LOCAL=true, client_secret_file, a web root and the Semaphore UI marker', () => {
   let linked: TestApp;
   beforeAll(async () => {
-    linked = await startOidcApp(idp, { secretInFile: true, env: { SEMAUTH_OIDC_LINK_LOCAL: 'true', SEMAPHORE_WEB_ROOT: '/semaphore' } });
+    linked = await startOidcApp(idp, { secretInFile: true, env: { SEMAUTH_OIDC_LINK_LOCAL: 'true', SEMAPHORE_WEB_ROOT: '/semaphore', SEMAUTH_SEMAPHORE_UI_COMPAT: 'true' } });
   });
   afterAll(() => linked?.close());
 
@@ -205,6 +205,8 @@ describe('SEMAUTH_OIDC_LINK_LOCAL=true, client_secret_file and a web root', () =
     const r = await signIn(linked, 'gina', '/tokens');
     expect(r.status).toBe(307);
     expect(r.headers.location).toBe('/semaphore/tokens');
+    // The cookies of a login, the Semaphore UI's marker included, then the state cleared.
+    expect(r.headers['set-cookie']).toEqual([expect.stringMatching(/^semaphore=/), expect.stringMatching(/^ui_semaphore=1; Path=\/;/), expect.stringMatching(/^semauth_oidc_state=; /)]);
     expect(await whoami(linked, r.cookie())).toMatchObject({ id: local.id, username: 'gina', name: 'Local Gina', external: false });
     await login(linked.api, 'gina', 'gina-local-password');
   });

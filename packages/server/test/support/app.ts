@@ -58,7 +58,7 @@ export async function startTestApp(
   const clock = testClock();
   const services = createServices(storage, config, clock);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { storage, services, webUiDir: opts.webUiDir });
+  const app = buildApp(config, { services, ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,

@@ -14,8 +14,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema.js';
-import { clearedOidcStateCookie, OIDC_STATE_COOKIE_NAME, oidcStateCookie, readCookie, sessionCookie } from '../../http/cookies.js';
-import { clientContext, isSecureRequest, ownOrigin } from '../../http/request-context.js';
+import { clearedOidcStateCookie, loginCookies, OIDC_STATE_COOKIE_NAME, oidcStateCookie, readCookie } from '../../http/cookies.js';
+import { clientContext, cookieSettings, isSecureRequest, ownOrigin } from '../../http/request-context.js';
 import { routeSchema } from '../../http/schemas.js';
 import type { OidcProviderConfig } from './config.js';
 import { OidcFailure, type FailureReason } from './failures.js';
@@ -82,8 +82,8 @@ export function oidcRoutes(api: FastifyInstance, { config, oidc }: { config: Con
       if (wildcard !== undefined && wildcard !== '' && path === null) throw new OidcFailure('oidc_redirect');
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
       const done = await oidc.complete(providerId, { query, callbackPath: path, stateCookie: readCookie(request.headers.cookie, OIDC_STATE_COOKIE_NAME) }, clientContext(request, config));
-      // The session cookie first, exactly as POST /auth/login sets it.
-      reply.header('set-cookie', [sessionCookie(done.session.cookieValue, done.session.maxAgeSeconds, secure), clearState]);
+      // The cookies of a login exactly as POST /auth/login sets them (the session cookie first), then the state cleared.
+      reply.header('set-cookie', [...loginCookies(done.session.cookieValue, done.session.maxAgeSeconds, cookieSettings(request, config)), clearState]);
       return redirect(reply, `${config.webRoot.prefix}${done.returnTo ?? '/'}`);
     } catch (e) {
       reply.header('set-cookie', clearState);
