@@ -77,11 +77,11 @@ export function oidcRoutes(api: FastifyInstance, { config, oidc }: { config: Con
     const clearState = clearedOidcStateCookie(statePath(oidc.lookup(providerId), providerId), secure);
     reply.header('referrer-policy', 'no-referrer');
     try {
-      const wildcard = request.params['*'];
-      const path = wildcard === undefined || wildcard === '' ? null : sameSitePath(`/${wildcard}`);
-      if (wildcard !== undefined && wildcard !== '' && path === null) throw new OidcFailure('oidc_redirect');
-      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-      const done = await oidc.complete(providerId, { query, callbackPath: path, stateCookie: readCookie(request.headers.cookie, OIDC_STATE_COOKIE_NAME) }, clientContext(request, config));
+      const callbackPath = parseReturnTo(request.params['*'] ? `/${request.params['*']}` : undefined);
+      const q = request.url.indexOf('?');
+      const query = q < 0 ? '' : request.url.slice(q + 1);
+      const stateCookie = readCookie(request.headers.cookie, OIDC_STATE_COOKIE_NAME);
+      const done = await oidc.complete(providerId, { query, callbackPath, stateCookie }, clientContext(request, config));
       // The cookies of a login exactly as POST /auth/login sets them (the session cookie first), then the state cleared.
       reply.header('set-cookie', [...loginCookies(done.session.cookieValue, done.session.maxAgeSeconds, cookieSettings(request, config)), clearState]);
       return redirect(reply, `${config.webRoot.prefix}${done.returnTo ?? '/'}`);
@@ -94,7 +94,7 @@ export function oidcRoutes(api: FastifyInstance, { config, oidc }: { config: Con
   api.get('/auth/oidc/:provider/redirect/*', { schema: schema('The OIDC provider\'s callback, with the path to return to') }, callback);
 }
 
-/** `?redirect=`: absent or empty → the web root; anything but one same-site path → refused. */
+/** `?redirect=` or the callback's `{path}`: absent or empty → the web root; anything but one same-site path → refused. */
 function parseReturnTo(raw: unknown): string | null {
   if (raw === undefined || raw === '') return null;
   const path = typeof raw === 'string' ? sameSitePath(raw) : null;

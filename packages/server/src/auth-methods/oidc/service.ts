@@ -16,14 +16,15 @@
  *
  * This service never writes a cookie or a response: the routes do. It does
  * not throttle (a sign-in costs the user a round trip through the provider,
- * which throttles its own logins), and it records every callback's outcome
- * in the audit trail with the method `oidc` and the provider id.
+ * which throttles its own logins), and it records the outcome of every
+ * callback that finds a sign-in in flight in the audit trail, with the
+ * method `oidc` and the provider id.
  */
 import * as oidc from 'openid-client';
 import type { AuditService } from '../../services/audit.js';
 import { SILENT_LOG, type ClientContext, type Clock, type OperatorLog } from '../../services/context.js';
 import type { NewSession, SessionService } from '../../services/sessions.js';
-import type { OidcStateStore, UserRecord } from '../../storage/types.js';
+import type { OidcStateRecord, OidcStateStore, UserRecord } from '../../storage/types.js';
 import { identityFromClaims, type OidcAccounts } from './accounts.js';
 import { claimNames, claimValue } from './claims.js';
 import type { OidcProviderConfig } from './config.js';
@@ -123,44 +124,52 @@ export class OidcService {
     };
   }
 
-  /** Finishes a sign-in at the provider's callback; every refusal is an OidcFailure, audited. */
+  /**
+   * Finishes a sign-in at the provider's callback; every refusal is an
+   * OidcFailure. Refusals are logged; they are audited once a sign-in in
+   * flight was found for the callback (a callback with no state cookie, or
+   * one naming no sign-in, is noise anyone can send: it costs no write).
+   */
   async complete(providerId: string, input: CallbackInput, client: ClientContext): Promise<CompleteResult> {
     const log = client.log ?? SILENT_LOG;
     const provider = this.byId.get(providerId);
+    let inFlight = false;
     /** For the audit trail: the e-mail claim as soon as the claims are known, then the user. */
     let claimedEmail: string | undefined;
     let user: UserRecord | undefined;
     try {
       if (provider === undefined) throw new OidcFailure('oidc_provider');
-      const { secret, redirectUri, returnTo } = await this.takeState(provider, input);
-      const claims = await this.exchange(provider, secret, redirectUri, input.query, log);
+      const secret = parseFlowSecret(input.stateCookie);
+      if (secret === null) throw new OidcFailure('oidc_state', { why: 'no state cookie (expired, or the sign-in was started in another browser)' });
+      // Consumed before anything else is checked: a callback that fails burns its state.
+      const record = await this.states.consume(secret.key);
+      if (record === undefined) throw new OidcFailure('oidc_state', { why: 'unknown or already used state' });
+      inFlight = true;
+      this.checkState(provider, secret, record, input.query);
+      const claims = await this.exchange(provider, secret, record.redirectUri, input.query, log);
       claimedEmail = claimValue(provider.emailClaim, claims);
       user = await this.accounts.resolve(identityFromClaims(provider, claims), client, log);
       const session = await this.sessions.create(user.id, { method: 'oidc', secondFactorSatisfied: true });
       await this.audit.record('login.succeeded', client, { userId: user.id, login: user.username, detail: { method: 'oidc', provider: provider.id } });
-      return { user, session, returnTo: returnTo ?? input.callbackPath };
+      return { user, session, returnTo: record.returnTo ?? input.callbackPath };
     } catch (e) {
       if (!(e instanceof OidcFailure)) throw e;
-      const subject = { userId: user?.id ?? (e.details.user as number | undefined) ?? null, login: user?.username ?? claimedEmail ?? null };
       log.warn({ oidc: providerId, reason: e.reason, ...e.details }, `OIDC sign-in refused: ${e.message}`);
-      await this.audit.record('login.failed', client, { ...subject, detail: { method: 'oidc', provider: providerId, reason: e.reason } });
+      if (inFlight) {
+        const subject = { userId: user?.id ?? (e.details.user as number | undefined) ?? null, login: user?.username ?? claimedEmail ?? null };
+        await this.audit.record('login.failed', client, { ...subject, detail: { method: 'oidc', provider: providerId, reason: e.reason } });
+      }
       throw e;
     }
   }
 
-  /** Consumes the state record the cookie names and checks the callback against it. */
-  private async takeState(provider: OidcProviderConfig, input: CallbackInput): Promise<{ secret: FlowSecret; redirectUri: string; returnTo: string | null }> {
-    const secret = parseFlowSecret(input.stateCookie);
-    if (secret === null) throw new OidcFailure('oidc_state', { why: 'no state cookie (expired, or the sign-in was started in another browser)' });
-    // Consumed before anything else is checked: a callback that fails burns its state.
-    const record = await this.states.consume(secret.key);
-    if (record === undefined) throw new OidcFailure('oidc_state', { why: 'unknown or already used state' });
+  /** The callback against the sign-in it claims to finish: in time, same provider, the state derived from this browser's cookie. */
+  private checkState(provider: OidcProviderConfig, secret: FlowSecret, record: OidcStateRecord, query: string): void {
     if (this.now() >= record.expiresAt) throw new OidcFailure('oidc_state', { why: 'the sign-in took longer than its 10 minutes' });
     if (record.provider !== provider.id) throw new OidcFailure('oidc_state', { why: `the sign-in was started with provider ${record.provider}` });
-    if (!stateMatches(secret, new URLSearchParams(input.query).get('state'))) {
+    if (!stateMatches(secret, new URLSearchParams(query).get('state'))) {
       throw new OidcFailure('oidc_state', { why: 'the state in the callback is not the one of this browser\'s sign-in' });
     }
-    return { secret, redirectUri: record.redirectUri, returnTo: record.returnTo };
   }
 
   /** The code exchange and the ID token's checks; the claims of the ID token, completed from userinfo when needed. */
