@@ -131,6 +131,18 @@ describe('the flow', () => {
     expect((await whoami(t, r.cookie())).username).toBe('alice');
   });
 
+  it('accepts a trailing slash on its routes, as on every route', async () => {
+    const start = await http('GET', `${t.api}/auth/oidc/idp/login/?redirect=%2Ftokens`);
+    expect(start.status).toBe(307);
+    expect(start.headers.location!.startsWith(`${idp.issuer}/auth?`)).toBe(true);
+    const flow = await idp.signIn(startUrl(t), 'alice');
+    const callback = new URL(flow.callbackUrl);
+    const r = await http('GET', `${callback.origin}${callback.pathname}/${callback.search}`, { headers: { cookie: flow.stateCookie } });
+    expect(r.status).toBe(307);
+    expect(r.headers.location).toBe('/');
+    expect(r.headers['set-cookie']![0]).toMatch(/^semaphore=/);
+  });
+
   it('normalises the return path: dot segments resolved, repeated slashes collapsed, the query kept', async () => {
     const r = await signIn(t, 'alice', '/a/../tokens//x/./?tab=2');
     expect(r.status).toBe(307);
