@@ -168,8 +168,8 @@ describe('client id and secret files', () => {
 
   it('but CLI commands sharing the config do not need to read it', async () => {
     const config = configFile({ oidc_providers: { kc: { provider_url: 'https://kc.example', client_id: 'x', client_secret_file: '/nonexistent/secret' } } });
-    const r = await semauth(['user', 'list'], { env: await cliEnv({ SEMAUTH_CONFIG: config }) });
-    expect(r.code).toBe(0);
+    const env = await cliEnv({ SEMAUTH_CONFIG: config });
+    for (const command of [['migrate'], ['user', 'list']]) expect((await semauth(command, { env })).code).toBe(0);
   });
 });
 

@@ -16,6 +16,7 @@
  * - An external user's name follows the provider's name claim.
  */
 import { AppError } from '../../errors.js';
+import { sameIdentity } from '../../identity.js';
 import type { ClientContext, OperatorLog } from '../../services/context.js';
 import type { UserService } from '../../services/users.js';
 import type { UserRecord } from '../../storage/types.js';
@@ -43,11 +44,6 @@ export function identityFromClaims(provider: OidcProviderConfig, claims: Readonl
   return { email, username, name };
 }
 
-/** Same address, by the identity rules for e-mails. */
-function sameEmail(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 export class OidcAccounts {
   constructor(
     private readonly users: UserService,
@@ -71,10 +67,10 @@ export class OidcAccounts {
     throw new OidcFailure('oidc_conflict', { why: 'another user already has the username (or e-mail) the provider gave; it is never taken over' });
   }
 
-  /** The user whose e-mail (not username) is this address. */
+  /** The user whose e-mail (not username) is this address, by the identity rules. */
   private async findByEmail(email: string): Promise<UserRecord | undefined> {
     const user = await this.users.find(email);
-    return user && sameEmail(user.email, email) ? user : undefined;
+    return user && sameIdentity(user.email, email) ? user : undefined;
   }
 
   private async signInExisting(user: UserRecord, identity: Identity, client: ClientContext, log: OperatorLog): Promise<UserRecord> {
@@ -87,7 +83,7 @@ export class OidcAccounts {
     if (user.disabled) throw new OidcFailure('oidc_disabled', { user: user.id });
     if (!user.external || identity.name === user.name) return user;
     try {
-      return await this.users.change(user.username, { name: identity.name }, client);
+      return (await this.users.change({ id: user.id }, { name: identity.name }, client)).user;
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'INVALID_USER') throw e;
       // The sign-in itself is right; only the copy of the provider's name could not be refreshed.

@@ -66,6 +66,17 @@ export class KyselyThrottleStore implements ThrottleStore {
     await this.db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
   }
 
+  async resetAccount(account: string): Promise<number> {
+    this.stats.writes++;
+    // A prefix match by substr, not LIKE: no wildcard escaping, no collation rules.
+    const prefix = `${account}|`;
+    const r = await this.db
+      .deleteFrom('login_throttle')
+      .where(sql`substr(key, 1, ${prefix.length})`, '=', prefix)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async prune(before: number): Promise<number> {
     this.stats.writes++;
     const r = await this.db.deleteFrom('login_throttle').where('window_started_at', '<', before).executeTakeFirst();
