@@ -9,6 +9,7 @@ import { registerBodyParser } from './http/body-parser.js';
 import { clientErrorHandler, expectationFailedHandler } from './http/client-errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
+import { oidcRoutes } from './auth-methods/oidc/routes.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
 import { pingRoutes } from './http/routes/ping.js';
@@ -104,6 +105,7 @@ export function buildApp(config: Config, { services, webUiDir }: AppDeps): Fasti
       tokenRoutes(api, deps);
       sessionRoutes(api, deps);
       usersRoutes(api, deps);
+      if (services.oidc) oidcRoutes(api, { config, oidc: services.oidc });
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },
     { prefix },

@@ -69,7 +69,8 @@ function operation(route: CollectedRoute, apiPrefix: string) {
 export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    if (!r.url.startsWith(apiPrefix) || r.url.endsWith('/openapi.json')) return;
+    // Hidden: routes that are not part of the JSON API (the OIDC redirects a browser follows).
+    if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: unknown } | undefined)?.hide === true) return;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push({ method, url: r.url, schema: (r.schema as Record<string, unknown> | undefined) ?? {} });

@@ -26,6 +26,21 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
+/** What the session was started by; the cookie is the same whatever it says. */
+export interface SessionStart {
+  /** The sign-in method that vouched for the user (`password`, `ldap`, `oidc`), as the audit trail names it. */
+  method: string;
+  /**
+   * True when the method already proved a second factor, so no TOTP step
+   * applies to this session: OIDC sign-ins are trusted to the provider's own
+   * MFA. The TOTP work marks sessions of users with TOTP unverified unless
+   * this is true; today every session is fully signed in.
+   */
+  secondFactorSatisfied: boolean;
+  /** Who is signing in: the address and User-Agent are kept with the session for its user to recognise it. */
+  client: ClientContext;
+}
+
 export interface NewSession {
   cookieValue: string;
   sessionId: string;
@@ -70,7 +85,8 @@ export class SessionService {
    * lives. The client's address and User-Agent are kept (shortened, never a
    * secret) so that its user can recognise it among their sessions.
    */
-  async create(userId: number, client: ClientContext): Promise<NewSession> {
+  async create(userId: number, start: SessionStart): Promise<NewSession> {
+    const client = start.client;
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
