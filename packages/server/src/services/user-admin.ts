@@ -20,7 +20,7 @@
  */
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
-import { checkLogin } from '../identity.js';
+import { checkEmail, checkLogin, checkName } from '../identity.js';
 import type { UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { ClientContext } from './context.js';
@@ -124,9 +124,14 @@ export class UserAdmin {
       if (target.external) {
         throw new AppError('INVALID_USER', `${target.username} is an external (LDAP/OIDC) user: their password is their directory's, there is none to set here.`);
       }
-      // A new password that would be refused anyway costs no attempt at the current one.
-      checkPassword(changes.password);
-      if (self) await this.confirmCurrentPassword(target, currentPassword, ctx);
+      if (self) {
+        // A request that would be refused anyway costs no attempt at the current password.
+        checkPassword(changes.password);
+        if (changes.login !== undefined) checkLogin(changes.login);
+        if (changes.name !== undefined) checkName(changes.name);
+        if (changes.email !== undefined) checkEmail(changes.email);
+        await this.confirmCurrentPassword(target, currentPassword, ctx);
+      }
     }
     await this.users.change({ id: target.id }, changes, ctx, {
       actorId: actor.user.id,

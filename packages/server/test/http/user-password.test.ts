@@ -127,11 +127,13 @@ describe('a user changing their own password', () => {
     expect((await lastAudit(a.id, 'login.throttled'))?.detail).toEqual({ scope: 'account+address' });
   });
 
-  it('spends no attempt on a request that fails anyway (a new password the policy refuses)', async () => {
+  it('spends no attempt on a request that fails anyway (a new password the policy refuses, an invalid field beside it)', async () => {
     const a = await addAccount(t);
     const cookie = await signIn(t, a);
     for (let i = 0; i < MAX_FAILURES + 2; i++) {
       expectError(await setPassword(a.id, { cookie }, { password: 'short', current_password: `guess-${i}` }), 400, 'INVALID_USER');
+      const put = await http('PUT', `${t.api}/users/${a.id}`, { headers: { ...JSON_CT, cookie }, body: { email: 'not-an-email', password: 'long-enough-new-1', current_password: `guess-${i}` } });
+      expectError(put, 400, 'INVALID_USER');
     }
     expect((await setPassword(a.id, { cookie }, { password: 'long-enough-new-1', current_password: a.password })).status).toBe(204);
   });
