@@ -1,6 +1,7 @@
 /** Errors and bad input (SPEC §4): always a JSON 4xx, never a 5xx. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
+import { MAX_JSON_DEPTH } from '../../src/http/body-parser.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { http } from '../support/http.js';
 
@@ -33,9 +34,35 @@ describe('error answers', () => {
     expect(r.json().error).toBeTruthy();
   });
 
-  it('400 for deeply nested JSON', async () => {
-    const r = await http('POST', `${t.api}/auth/login`, { body: '['.repeat(5000) + ']'.repeat(5000) });
-    expect(r.status).toBe(400);
+  it('400 JSON_TOO_DEEP for a body nested one level past the limit; the limit itself is parsed', async () => {
+    // A login body whose extra key holds objects nested `depth` levels in all.
+    const loginNested = (depth: number) => `{"auth":"admin","password":"wrong-password","n":${'{"n":'.repeat(depth - 1)}1${'}'.repeat(depth - 1)}}`;
+    const atLimit = await http('POST', `${t.api}/auth/login`, { body: loginNested(MAX_JSON_DEPTH) });
+    expect(atLimit.status, atLimit.text).toBe(401); // parsed, and refused as a wrong password
+    for (const body of [loginNested(MAX_JSON_DEPTH + 1), '['.repeat(5000) + ']'.repeat(5000), `{"a":[${'{"b":['.repeat(40)}${']}'.repeat(40)}]}`]) {
+      const r = await http('POST', `${t.api}/auth/login`, { body });
+      expect(r.status).toBe(400);
+      expect(r.json()).toEqual({ error: 'The request body is nested too deeply.', code: 'JSON_TOO_DEEP' });
+    }
+  });
+
+  it.each([
+    ['__proto__', '{"auth":"admin","password":"wrong-password","__proto__":{"admin":true}}'],
+    ['__proto__ spelt with escapes', '{"auth":"admin","password":"wrong-password","\\u005f_proto__":{"admin":true}}'],
+    ['a nested __proto__', '{"name":"ci","x":{"__proto__":{"polluted":1}}}'],
+    ['constructor.prototype', '{"name":"ci","constructor":{"prototype":{"polluted":1}}}'],
+  ])('400 JSON_PROTOTYPE_KEY for a body with %s, on every route that reads a body', async (_n, body) => {
+    for (const path of ['/auth/login', '/user/tokens', '/auth/logout']) {
+      const r = await http('POST', `${t.api}${path}`, { body });
+      expect(r.status, `${path}: ${r.text}`).toBe(400);
+      expect(r.json().code, path).toBe('JSON_PROTOTYPE_KEY');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps such words as values, and a constructor key without a prototype', async () => {
+    const r = await http('POST', `${t.api}/auth/login`, { body: '{"auth":"__proto__","password":"constructor","constructor":{"name":1}}' });
+    expect(r.status, r.text).toBe(401);
   });
 
   it('GET and DELETE with a JSON content type and no body are not errors (contract tests send them)', async () => {
