@@ -15,22 +15,24 @@ import { pingRoutes } from './http/routes/ping.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
-import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
 import type { Services } from './services/index.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppDeps {
   storage: Storage;
   services: Services;
+  /** Log lines go here instead of stdout (tests read them). */
+  logDestination?: LogDestination;
 }
 
 export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, logDestination }: AppDeps): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, logDestination),
     // One line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,

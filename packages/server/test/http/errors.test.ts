@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { MAX_JSON_DEPTH } from '../../src/http/body-parser.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { http } from '../support/http.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
+import { logCollector, withFaultyMethod } from '../support/faults.js';
+import { createToken, http, login } from '../support/http.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -80,6 +81,46 @@ describe('error answers', () => {
     }
     const messages = Object.values(ERRORS).map((e) => e.message);
     expect(new Set(messages).size).toBe(messages.length);
+  });
+});
+
+describe('the last-resort error handler', () => {
+  // A fault no code path expects: a plain Error from the storage, carrying
+  // details that must stay on the server (a path, a statement, a secret-looking word).
+  const fault = new Error('disk on fire at /var/lib/semauth/semauth.sqlite: SELECT secret_hash FROM sessions');
+
+  it.each([
+    ['in the route (GET /user/tokens lists through tokens.listByUser)', 'tokens', 'listByUser', 'cookie'],
+    ['in the authenticate guard (a bearer looks up tokens.findByHashWithUser)', 'tokens', 'findByHashWithUser', 'bearer'],
+  ] as const)('answers 500 that reveals nothing, and logs the fault at error level with the request id, for a fault %s', async (_n, store, method, credential) => {
+    const log = logCollector();
+    const f = await startTestApp({ env: { SEMAUTH_LOG_LEVEL: 'info' }, wrapStorage: (s) => withFaultyMethod(s, store, method, fault), logDestination: log });
+    try {
+      const cookie = await login(f.api, 'admin', ADMIN_PASSWORD);
+      const headers = credential === 'cookie' ? { cookie } : { authorization: `Bearer ${await createToken(f.api, { cookie })}` };
+      const r = await http('GET', `${f.api}/user/tokens`, { headers });
+
+      expect(r.status).toBe(500);
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['cache-control']).toBe('no-store');
+      expect(r.text).toBe(JSON.stringify({ error: 'Internal server error.', code: 'INTERNAL' }));
+      expect(JSON.stringify(r.headers)).not.toMatch(/fire|semauth\.sqlite|secret_hash|SELECT/);
+
+      const lines = log.lines();
+      const failed = lines.filter((l) => l.msg === 'request' && l.status === 500);
+      expect(failed, JSON.stringify(lines)).toHaveLength(1);
+      const errors = lines.filter((l) => l.level >= 50);
+      expect(errors, JSON.stringify(lines)).toHaveLength(1);
+      const [line] = errors;
+      // The request's own id, the one its request line carries, so the two can be joined.
+      expect(line!.reqId).toBeDefined();
+      expect(line!.reqId).toBe(failed[0]!.reqId);
+      if (r.headers['x-request-id'] !== undefined) expect(String(line!.reqId)).toBe(r.headers['x-request-id']);
+      // The operator gets what the client did not.
+      expect(line!.err?.message).toBe(fault.message);
+    } finally {
+      await f.close();
+    }
   });
 });
 
