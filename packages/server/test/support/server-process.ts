@@ -66,6 +66,8 @@ export interface ServerProcessOptions {
    * then makes up the first admin's password; `adminPassword` is '').
    */
   adminPassword?: null;
+  /** Node options before the script, e.g. ['--import', url] to preload a test hook. */
+  nodeOptions?: string[];
 }
 
 export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -80,7 +82,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     ...(opts.adminPassword === null ? {} : { SEMAUTH_ADMIN_PASSWORD: adminPassword }),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [SEMAUTH_BIN, 'server'], {
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), SEMAUTH_BIN, 'server'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
