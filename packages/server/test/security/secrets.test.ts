@@ -34,7 +34,7 @@ function forms(secret: string): string[] {
 }
 
 describe('secrets', () => {
-  it('appear in neither the database files, nor the trace-level logs, nor the audit log', async () => {
+  it('appear in neither the database (its files, or its rows), nor the trace-level logs, nor the audit log', async () => {
     const dbEnv = await freshDatabaseEnv();
     const adminPassword = 'Admin-Secret-Pw-7f3a';
     const s = await startServerProcess({ dbEnv, env: { SEMAUTH_LOG_LEVEL: 'trace', SEMAUTH_ADMIN_PASSWORD: adminPassword } });
