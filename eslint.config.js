@@ -21,6 +21,7 @@ export default defineConfig(
           './packages/server/test/tsconfig.json',
           './packages/client/tsconfig.json',
           './packages/client/test/tsconfig.json',
+          './packages/web/tsconfig.json',
           './tsconfig.tools.json',
         ],
         tsconfigRootDir: import.meta.dirname,

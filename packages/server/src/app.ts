@@ -15,6 +15,8 @@ import { pingRoutes } from './http/routes/ping.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
+import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
+import { webUiRoutes } from './http/web-ui/routes.js';
 import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
 import type { Services } from './services/index.js';
 import type { Storage } from './storage/types.js';
@@ -22,6 +24,8 @@ import type { Storage } from './storage/types.js';
 export interface AppDeps {
   storage: Storage;
   services: Services;
+  /** Where the built web UI is; default: this package's dist/web. */
+  webUiDir?: string;
   /** Log lines go here instead of stdout (tests read them). */
   logDestination?: LogDestination;
 }
@@ -30,7 +34,7 @@ export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services, logDestination }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, webUiDir, logDestination }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config, logDestination),
     // One line per request from our onResponse hook instead of Fastify's two.
@@ -69,12 +73,13 @@ export function buildApp(config: Config, { services, logDestination }: AppDeps):
   registerErrorHandling(app, knownPaths);
 
   // A callback hook, not an async one: it runs on every response and has nothing to wait for.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Semaphore sends exactly `application/json`; contract tests compare it.
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // Auth answers (above all the one carrying a new token) must never be cached.
-    reply.header('cache-control', 'no-store');
+    // The web UI's static files hold no secret and set their own caching.
+    if (request.routeOptions.config.webUi !== true) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
   // The request line is logged at `info`; at quieter levels the hook is not
@@ -99,5 +104,9 @@ export function buildApp(config: Config, { services, logDestination }: AppDeps):
     },
     { prefix },
   );
+
+  const ui = loadWebUi(webUiDir ?? defaultWebUiDir(), config.webRoot.prefix);
+  if ('missing' in ui) app.log.warn(`no web UI: ${ui.missing}; serving the API only`);
+  else webUiRoutes(app, ui, config.webRoot.prefix);
   return app;
 }

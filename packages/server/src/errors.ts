@@ -32,6 +32,7 @@ export const ERRORS = {
   EXPECTATION_FAILED: { status: 417, message: 'Unsupported Expect header: only 100-continue is understood.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
+  LDAP_UNAVAILABLE: { status: 503, message: 'The directory (LDAP) that checks this sign-in is unavailable. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -54,7 +54,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     await storage.close().catch(() => {});
     throw e;
   }
-  app.log.info({ url: `${address}${apiPrefix(config)}` }, 'semauth listening');
+  app.log.info({ url: `${address}${apiPrefix(config)}`, web: `${address}${config.webRoot.prefix}/` }, 'semauth listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -3,7 +3,8 @@
  * environment. Environment variables win over the file, as in Semaphore.
  * Anything invalid throws a ConfigError whose message names the setting.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting } from './schema.js';
 
@@ -16,17 +17,17 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
   'mysql', 'bolt', 'sqlite', 'postgres', 'tmp_path', 'git_client', 'ssh_config_path', 'cookie_hash', 'cookie_encryption',
   'access_key_encryption', 'tls', 'email_sender', 'email_host', 'email_port', 'email_secure', 'email_username',
   'email_password', 'email_alert', 'email_tls', 'telegram_alert', 'telegram_chat', 'telegram_token', 'slack_alert',
-  'slack_url', 'microsoft_teams_alert', 'microsoft_teams_url', 'rocketchat_alert', 'rocketchat_url', 'ldap_enable',
-  'ldap_needtls', 'ldap_binddn', 'ldap_bindpassword', 'ldap_server', 'ldap_searchdn', 'ldap_searchfilter',
-  'ldap_mappings', 'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template', 'oidc_providers',
+  'slack_url', 'microsoft_teams_alert', 'microsoft_teams_url', 'rocketchat_alert', 'rocketchat_url',
+  'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template', 'oidc_providers',
   'env_vars', 'forwarded_env_vars', 'apps', 'use_remote_runner', 'runner_registration_token', 'runner', 'schedule',
   'concurrency_mode', 'web_root', 'playbook_path', 'non_auth', 'dingtalk_alert', 'dingtalk_url', 'gotify_alert',
   'gotify_url', 'gotify_token', 'alert', 'password_login_disabled', 'ha', 'debugging', 'log', 'process', 'auth',
   'totp', 'subscription', 'syslog', 'teams', 'dialect_options', 'global_integration_alias',
 ]);
 
-/** Keys of Semaphore's database objects (`sqlite`, `postgres`, …): `host`, `user`, `pass`, `name`, `options`. */
+/** Keys of Semaphore's database objects (`sqlite`, `postgres`): `host`, `user`, `pass`, `name`, `options`. */
 const SEMAPHORE_DB_KEYS = ['host', 'user', 'pass', 'name', 'options'];
+const SEMAPHORE_DB_OBJECTS = new Set(['sqlite', 'postgres']);
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
@@ -58,7 +59,7 @@ function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<str
   const known = new Map<string, Set<string>>();
   for (const s of Object.values(settings) as Setting<unknown>[]) {
     const [top, ...rest] = s.key.split('.');
-    if (!known.has(top!)) known.set(top!, new Set(rest.length > 0 ? SEMAPHORE_DB_KEYS : []));
+    if (!known.has(top!)) known.set(top!, new Set(SEMAPHORE_DB_OBJECTS.has(top!) ? SEMAPHORE_DB_KEYS : []));
     if (rest.length > 0) known.get(top!)!.add(rest.join('.'));
   }
   const hint = '(see docs/configuration.md)';
@@ -70,7 +71,7 @@ function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<str
     }
     if (sub.size === 0 || value === null) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"host": …}`);
+      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"${[...sub][0]}": …}`);
     }
     for (const inner of Object.keys(value)) {
       if (!sub.has(inner)) throw new ConfigError(`config file ${file}: unknown key "${key}.${inner}" ${hint}`);
@@ -134,6 +135,28 @@ function crossCheck(c: Config): void {
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {
     throw new ConfigError('SEMAPHORE_DB_HOST (the SQLite file path) must not be empty');
   }
+  if (c.ldapEnable) crossCheckLdap(c);
+}
+
+/** LDAP settings that only make sense together; checked when LDAP is on. */
+function crossCheckLdap(c: Config): void {
+  const enabled = 'with SEMAPHORE_LDAP_ENABLE / ldap_enable on,';
+  if (c.ldapServer === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SERVER / ldap_server must name the directory (host:port)`);
+  if (c.ldapSearchDn.trim() === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SEARCH_DN / ldap_searchdn must name where users are searched`);
+  if (c.ldapBindDn !== '' && c.ldapBindPassword === '') {
+    // A DN with an empty password is an "unauthenticated bind": anonymous at best, refused at worst.
+    throw new ConfigError(`${enabled} SEMAPHORE_LDAP_BIND_PASSWORD / ldap_bindpassword must be set when ldap_binddn is`);
+  }
+  if (c.ldapNeedTls && c.ldapStartTls) {
+    throw new ConfigError('SEMAPHORE_LDAP_NEEDTLS (LDAPS) and SEMAUTH_LDAP_STARTTLS exclude each other: choose one');
+  }
+  if (c.ldapCaFile !== '') {
+    try {
+      accessSync(c.ldapCaFile, constants.R_OK);
+    } catch (e) {
+      throw new ConfigError(`SEMAUTH_LDAP_CA_FILE / ldap_ca_file ${c.ldapCaFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
 }
 
 /** Weak or development-only settings the operator should hear about at start. */
@@ -143,6 +166,17 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
+  if (c.ldapEnable && c.ldapTlsInsecure && (c.ldapNeedTls || c.ldapStartTls)) {
+    w.push('SEMAUTH_LDAP_TLS_INSECURE=true: the LDAP server\'s certificate is NOT verified — anyone on the network path can impersonate the directory and read every LDAP password');
+  }
+  if (c.ldapEnable && !c.ldapNeedTls && !c.ldapStartTls && !isLoopbackHost(c.ldapServer)) {
+    w.push(`LDAP passwords go to ${c.ldapServer} in clear text: set SEMAPHORE_LDAP_NEEDTLS=true (LDAPS) or SEMAUTH_LDAP_STARTTLS=true`);
+  }
   if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;
+}
+
+function isLoopbackHost(server: string): boolean {
+  const { host } = parseServerAddress(server);
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,3 +1,7 @@
+import { parseFilterTemplate } from '../auth-methods/ldap/filter.js';
+import { parseMapping } from '../auth-methods/ldap/mappings.js';
+import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
+
 /**
  * Value parsers for configuration settings. Each takes the raw value from the
  * environment (always a string) or from config.json (any JSON value) and
@@ -131,3 +135,24 @@ export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, 
   }
   return { prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
 };
+
+/** Runs a validator that throws plain Errors and names the setting in its message. */
+function checked(validate: (text: string) => unknown): Parser<string> {
+  return (raw, name) => {
+    const text = str(raw, name).trim();
+    if (text === '') return text;
+    try {
+      validate(text);
+    } catch (e) {
+      throw new ConfigError(`${name} ${(e as Error).message}, got ${JSON.stringify(text)}`);
+    }
+    return text;
+  };
+}
+
+/** LDAP: `host:port` of the directory (Semaphore's `ldap_server`). */
+export const ldapServer = checked(parseServerAddress);
+/** LDAP: a search filter template holding `%s` (Semaphore's `ldap_searchfilter`). */
+export const ldapFilter = checked(parseFilterTemplate);
+/** LDAP: an attribute mapping expression (Semaphore's `ldap_mappings.*`). */
+export const ldapMapping = checked(parseMapping);

@@ -42,7 +42,7 @@ export function clientAddress(request: FastifyRequest, config: Config): string {
 
 export function clientContext(request: FastifyRequest, config: Config): ClientContext {
   const ua = request.headers['user-agent'];
-  return { address: clientAddress(request, config), userAgent: typeof ua === 'string' ? ua : null };
+  return { address: clientAddress(request, config), userAgent: typeof ua === 'string' ? ua : null, log: request.log };
 }
 
 /**

@@ -53,7 +53,9 @@ export class LoginThrottle {
   /** `account` is `user:<id>` for a known user, else `login:<lower-cased login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
-    return { pair: `${account.slice(0, MAX_ACCOUNT_KEY_LENGTH)}|addr:${bucket}`, address: `addr:${bucket}` };
+    // PostgreSQL text cannot hold NUL, which a typed login may (`login:<as typed>`).
+    const accountKey = account.slice(0, MAX_ACCOUNT_KEY_LENGTH).replace(/\u0000/g, '\ufffd');
+    return { pair: `${accountKey}|addr:${bucket}`, address: `addr:${bucket}` };
   }
 
   private windowStart(now: number): number {

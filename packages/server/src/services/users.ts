@@ -95,8 +95,13 @@ export class UserService {
     return this.users.list();
   }
 
+  /** The user whose username or e-mail is `loginOrEmail` (case-insensitively), if there is one. */
+  find(loginOrEmail: string): Promise<UserRecord | undefined> {
+    return this.users.findByLogin(loginOrEmail);
+  }
+
   async get(loginOrEmail: string): Promise<UserRecord> {
-    const user = await this.users.findByLogin(loginOrEmail);
+    const user = await this.find(loginOrEmail);
     if (!user) throw new AppError('USER_NOT_FOUND', `No user with login or e-mail "${loginOrEmail}".`);
     return user;
   }

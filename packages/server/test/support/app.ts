@@ -46,6 +46,8 @@ export const ADMIN_PASSWORD = 'admin-password-1';
 export interface TestAppOptions {
   env?: Record<string, string>;
   dbEnv?: Record<string, string>;
+  /** See AppDeps.webUiDir. */
+  webUiDir?: string;
   /**
    * Wraps the Storage the app gets (after migrations and the admin
    * bootstrap), e.g. to inject a fault; `t.storage` stays the real one.
@@ -71,7 +73,12 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
   const served = opts.wrapStorage ? opts.wrapStorage(storage) : storage;
   if (served !== storage) services = createServices(served, config, clock);
-  const app = buildApp(config, { storage: served, services, ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
+  const app = buildApp(config, {
+    storage: served,
+    services,
+    webUiDir: opts.webUiDir,
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,
