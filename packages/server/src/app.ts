@@ -1,6 +1,6 @@
 /**
  * buildApp: the one place the HTTP application is assembled. It does not
- * listen; main.ts does, and tests build an app per test (DESIGN.md §1).
+ * listen; main.ts does, and tests build an app per test.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -19,10 +19,8 @@ import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
 import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
 import type { Services } from './services/index.js';
-import type { Storage } from './storage/types.js';
 
 export interface AppDeps {
-  storage: Storage;
   services: Services;
   /** Where the built web UI is; default: this package's dist/web. */
   webUiDir?: string;
@@ -62,9 +60,13 @@ export function buildApp(config: Config, { services, webUiDir, logDestination }:
 
   const prefix = apiPrefix(config);
   const openApi = collectOpenApi(app, prefix);
-  const knownPaths = new Set<string>();
+  // Path → the methods it serves: a 405 names them in its Allow header.
+  const knownPaths = new Map<string, Set<string>>();
   app.addHook('onRoute', (r) => {
-    knownPaths.add(r.url.replace(/\/+$/, ''));
+    const path = r.url.replace(/\/+$/, '');
+    const methods = knownPaths.get(path) ?? new Set<string>();
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) methods.add(m.toUpperCase());
+    knownPaths.set(path, methods);
   });
 
   app.decorateRequest('auth', null);

@@ -1,12 +1,13 @@
 /**
  * The server process, given a loaded config: open storage → migrate →
- * buildApp → bootstrap the first admin → start maintenance → listen → stop
+ * buildApp → warn of identity conflicts → bootstrap the first admin → start maintenance → listen → stop
  * cleanly on SIGTERM/SIGINT.
  */
 import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createServices } from './services/index.js';
+import { describeIdentityConflicts } from './services/users.js';
 import type { MaintenanceResult } from './services/maintenance.js';
 import { openStorage } from './storage/open.js';
 
@@ -16,7 +17,8 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  const storage = await openStorage(config);
+  let createdFile: string | undefined;
+  const storage = await openStorage(config, { create: true, onCreated: (file) => (createdFile = file) });
   try {
     await storage.migrate();
   } catch (e) {
@@ -24,8 +26,17 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     throw e;
   }
   const services = createServices(storage, config);
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services });
   for (const w of configWarnings(config)) app.log.warn(w);
+  if (createdFile !== undefined) app.log.info({ file: createdFile }, 'created a new SQLite database (SEMAPHORE_DB_HOST)');
+  const conflicts = await services.users.identityConflicts();
+  if (conflicts.length > 0) {
+    // Safe meanwhile (a shared login or e-mail signs in nobody), but those users need an operator.
+    app.log.warn(
+      { identity_conflicts: describeIdentityConflicts(conflicts) },
+      'logins or e-mails shared by several accounts (made before they were compared regardless of case and Unicode form) sign in nobody until all but one account is renamed: see `semauth migrate`',
+    );
+  }
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });
   if (boot.created && boot.generated) {

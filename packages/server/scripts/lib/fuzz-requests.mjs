@@ -101,7 +101,7 @@ export function describe(req) {
 // ---------------------------------------------------------------- checking
 
 /** Response headers semauth (with Fastify and Node) ever sends. */
-export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'allow', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /**
  * Headers only the web UI's pages carry (src/http/web-ui/routes.ts). A GET
@@ -125,6 +125,8 @@ export function problems(req, res) {
     if (!KNOWN_HEADERS.has(k)) out.push(`unexpected response header ${JSON.stringify(k)}`);
     if (/[\u0000-\u001f\u007f]/.test(k + v)) out.push(`control character in response header ${JSON.stringify([k, v])}`);
   }
+  // RFC 9110: a 405 names the methods the path takes, and only a 405 does here.
+  if ((res.status === 405) !== /^[A-Z]+(, [A-Z]+)*$/.test(res.header('allow') ?? '')) out.push(`status ${res.status} with Allow ${JSON.stringify(res.header('allow'))}`);
   if (res.header('cache-control') !== 'no-store') out.push(`Cache-Control ${JSON.stringify(res.header('cache-control'))}`);
   const type = res.header('content-type');
   const isPing = res.status === 200 && /\/ping\/?(\?|$)/.test(req.target);
@@ -338,7 +340,7 @@ function maybe(name, percent, value) {
 function headers(ctx) {
   const entries = fc.tuple(
     maybe('Content-Type', 60, headerValue(['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', '*/*', ''])),
-    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
+    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, `ui_semaphore=1; ${M.cookie}`, `ui_semaphore=${M.cookieValue}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
     maybe('Authorization', 40, headerValue([`Bearer ${M.token}`, `Bearer ${M.token}`, M.token, `bearer ${M.tokenUpper}`, 'Bearer', 'Bearer ', `Bearer ${M.token}x`, 'Basic YWRtaW46YWRtaW4=', `Token ${M.token}`, 'Bearer a b c'])),
     maybe('Origin', 15, headerValue([ctx.origin, ctx.origin, 'https://evil.example', 'null', 'http://127.0.0.1', 'file://', 'https://ui.example.com'])),
     maybe('Referer', 8, headerValue([`${ctx.origin}/x`, 'https://evil.example/x', 'about:blank'])),

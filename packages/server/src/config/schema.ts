@@ -4,8 +4,9 @@
  * SEMAUTH_* otherwise), its default and a one-line description. The table in
  * docs/configuration.md is generated from this list (`node scripts/config-docs.mjs --write`).
  */
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/users.js';
 import {
-  bool, int, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, webRoot, type Parser,
+  bool, int, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, text, webRoot, type Parser,
 } from './parsers.js';
 
 export interface Setting<T> {
@@ -18,10 +19,23 @@ export interface Setting<T> {
   parse: Parser<T>;
   /** Never printed (passwords). */
   secret?: boolean;
+  /**
+   * The default as an operator would type it, where the parsed value reads
+   * otherwise (`false` for zero trusted proxies). Empty: no default to show.
+   */
+  shownDefault: string;
 }
 
-function setting<T>(s: Setting<T>): Setting<T> {
-  return s;
+/** The default as typed: a list comma-separated, an object as JSON, "nothing" and secrets empty. */
+function typedForm(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object') return Object.values(value).every((v) => typedForm(v) === '') ? '' : JSON.stringify(value);
+  return String(value);
+}
+
+function setting<T>(s: Omit<Setting<T>, 'shownDefault'> & { shownDefault?: string }): Setting<T> {
+  return { ...s, shownDefault: s.secret ? '' : (s.shownDefault ?? typedForm(s.default)) };
 }
 
 const HOUR = 1;
@@ -33,7 +47,7 @@ export const settings = {
   }),
   sqlitePath: setting({
     key: 'sqlite.host', env: ['SEMAPHORE_DB_HOST'], default: 'data/semauth.sqlite', parse: str,
-    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created if missing.',
+    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created with mode 0600 (and missing directories, 0700) by `semauth server`, `migrate` and `user add`; other commands never create it.',
   }),
   pgUrl: setting({
     key: 'postgres.url', env: ['SEMAUTH_DB_URL', 'DATABASE_URL'], default: '', parse: str, secret: true,
@@ -95,16 +109,20 @@ export const settings = {
     doc: '`auto`: the cookie is `Secure` when the request came over HTTPS (directly or via a trusted proxy); `always` / `never` force it.',
   }),
   trustProxy: setting({
-    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: 0, parse: proxyHops,
+    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: 0, shownDefault: 'false', parse: proxyHops,
     doc: '`true` (one reverse proxy in front) or the number of proxies in front: the client address is then the entry that many places from the right of `X-Forwarded-For` (or `X-Real-IP` without it), and the scheme and host come from `X-Forwarded-Proto`/`X-Forwarded-Host`. Only behind proxies that set them; `false` (default) uses the socket.',
   }),
   allowedOrigins: setting({
     key: 'allowed_origins', env: ['SEMAUTH_ALLOWED_ORIGINS'], default: [] as string[], parse: origins,
     doc: 'Extra origins (comma-separated) allowed to send cookie-authenticated state-changing requests.',
   }),
+  semaphoreUiCompat: setting({
+    key: 'semaphore_ui_compat', env: ['SEMAUTH_SEMAPHORE_UI_COMPAT'], default: false, parse: bool,
+    doc: "For Semaphore's own web UI, which thinks it is signed in only when script can see a cookie named `…semaphore`: a login also sets the marker cookie `ui_semaphore=1` (no secret, readable by script; the session cookie stays `HttpOnly`), cleared on logout and when the session has ended. Off: a login sets exactly one cookie.",
+  }),
   adminPassword: setting({
-    key: 'admin_password', env: ['SEMAUTH_ADMIN_PASSWORD'], default: '', parse: str, secret: true,
-    doc: 'Password of the `admin` user created on first start when there are no users; random and printed once if empty.',
+    key: 'admin_password', env: ['SEMAUTH_ADMIN_PASSWORD'], default: '', parse: text(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH), secret: true,
+    doc: 'Password of the `admin` user created on first start when there are no users (12 to 1024 characters); random and printed once if empty.',
   }),
   logLevel: setting({
     key: 'log_level', env: ['SEMAUTH_LOG_LEVEL'], default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',

@@ -13,10 +13,11 @@
  */
 import type { FirstFactorContext, FirstFactorMethod } from '../auth-methods/types.js';
 import { AppError } from '../errors.js';
+import { identityKey } from '../identity.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import { SILENT_LOG, type ClientContext } from './context.js';
-import type { SessionService } from './sessions.js';
+import type { NewSession, SessionService } from './sessions.js';
 import type { LoginThrottle } from './throttle.js';
 
 /** Seconds a client is told to wait after a 503 from a sign-in method. */
@@ -32,11 +33,12 @@ export class LoginService {
     private readonly passwordLoginDisabled: boolean,
   ) {}
 
-  async login(auth: string, password: string, ctx: ClientContext): Promise<{ cookieValue: string; user: UserRecord }> {
+  async login(auth: string, password: string, ctx: ClientContext): Promise<{ session: NewSession; user: UserRecord }> {
     // The login form as a whole (Semaphore's `password_login_disable`): LDAP users sign in through it too.
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const account = await this.users.findByLogin(auth);
-    const throttleKey = account ? `user:${account.id}` : `login:${auth.toLowerCase()}`;
+    // Unknown logins are counted by identity key: `ÜNAL` and `ünal` share one budget.
+    const throttleKey = account ? `user:${account.id}` : `login:${identityKey(auth)}`;
     // Reserved before any method runs, so concurrent attempts cannot overrun the budget.
     // A throttled attempt is not audited one by one (that would let a flood
     // fill the log); the attempt that spends the budget is.
@@ -67,12 +69,12 @@ export class LoginService {
     await this.throttle.succeeded(throttleKey, ctx.address);
     const session = await this.sessions.create(user.id);
     await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username, detail: { method: method.name } });
-    return { cookieValue: session.cookieValue, user };
+    return { session, user };
   }
 
   async logout(cookieValue: string | null, ctx: ClientContext): Promise<void> {
     if (cookieValue === null) return;
-    const userId = await this.sessions.revoke(cookieValue);
-    if (userId !== null) await this.audit.record('logout', ctx, { userId });
+    const user = await this.sessions.revoke(cookieValue);
+    if (user !== null) await this.audit.record('logout', ctx, { userId: user.id, login: user.username });
   }
 }

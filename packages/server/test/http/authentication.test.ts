@@ -106,6 +106,13 @@ describe('session cookies', () => {
     expect((await me({ cookie: c })).status).toBe(401);
   });
 
+  it('cost four writes to open: the reserved attempt, settling it, the session and the audit entry', async () => {
+    await login(t.api, 'admin', ADMIN_PASSWORD); // any upgrade of the stored hash happens here, not below
+    const before = t.storage.stats.writes;
+    await login(t.api, 'admin', ADMIN_PASSWORD);
+    expect(t.storage.stats.writes - before).toBe(4);
+  });
+
   it('do not write to the database on every authenticated request (counted by the database itself)', async () => {
     // Its own app: on PostgreSQL the count needs the server on one connection (see rowsWritten).
     const w = await startTestApp({ env: { SEMAUTH_DB_POOL_SIZE: '1' } });

@@ -216,3 +216,20 @@ describe('settings', () => {
     }
   });
 });
+
+describe('with SEMAUTH_SEMAPHORE_UI_COMPAT', () => {
+  it("an LDAP sign-in sets the web UI's marker after the session cookie, as a password login does", async () => {
+    const ui = await startTestApp({ env: { ...dir.env(), SEMAUTH_SEMAPHORE_UI_COMPAT: 'true' } });
+    try {
+      const r = await attempt(ui.api, 'alice', dir.users.alice!);
+      expect(r.status).toBe(204);
+      const lines = r.headers['set-cookie']!;
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^semaphore=[^;]+; Path=\/; .*HttpOnly/);
+      expect(lines[1]).toMatch(/^ui_semaphore=1; Path=\/; Max-Age=\d+; SameSite=Lax$/);
+      expect((await whoami(ui.api, r.cookie())).username).toBe('alice');
+    } finally {
+      await ui.close();
+    }
+  });
+});

@@ -71,12 +71,12 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const clock = testClock();
   let services = createServices(storage, config, clock);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
+  // The services get the (possibly wrapped) storage; the app reaches storage only through them.
   const served = opts.wrapStorage ? opts.wrapStorage(storage) : storage;
   if (served !== storage) services = createServices(served, config, clock);
   const app = buildApp(config, {
-    storage: served,
     services,
-    webUiDir: opts.webUiDir,
+    ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}),
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
