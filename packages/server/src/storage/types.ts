@@ -135,7 +135,7 @@ export interface ThrottleStore {
   settleSuccess(clear: string, forgive: string): Promise<void>;
   /** Forgets the keys' counters. */
   reset(keys: string[]): Promise<void>;
-  /** Deletes every counter of one account (`<account>|…` keys, whatever the address). Returns how many. */
+  /** Deletes every counter of one account (`<account>|…` keys, whatever the address). Returns how many held failures. */
   resetAccount(account: string): Promise<number>;
   /** Deletes counters whose window began before `before`. Returns how many. */
   prune(before: number): Promise<number>;

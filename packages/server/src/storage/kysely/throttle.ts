@@ -70,11 +70,14 @@ export class KyselyThrottleStore implements ThrottleStore {
     this.stats.writes++;
     // A prefix match by substr, not LIKE: no wildcard escaping, no collation rules.
     const prefix = `${account}|`;
-    const r = await this.db
+    const rows = await this.db
       .deleteFrom('login_throttle')
       .where(sql`substr(key, 1, ${prefix.length})`, '=', prefix)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
+      .returning('failures')
+      .execute();
+    // A successful login leaves its cleared counter behind (failures 0) until
+    // maintenance prunes it: that is no failure to report.
+    return rows.filter((r) => Number(r.failures) > 0).length;
   }
 
   async prune(before: number): Promise<number> {
