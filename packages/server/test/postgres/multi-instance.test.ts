@@ -30,6 +30,8 @@ async function addUser(dbEnv: Record<string, string>, login: string, password: s
 }
 
 const user = (api: string, headers: Record<string, string>) => http('GET', `${api}/user`, { headers });
+/** Request headers, one set per credential. */
+const creds = (...sets: Record<string, string>[]) => sets;
 
 describe.skipIf(testDialect() !== 'postgres')('several instances on one PostgreSQL', () => {
   let dbEnv: Record<string, string>;
@@ -101,7 +103,7 @@ describe.skipIf(testDialect() !== 'postgres')('several instances on one PostgreS
     const cookie = await login(B, name, password);
     const other = await login(C, name, password);
     const token = await createToken(C, { cookie: other });
-    for (const api of [A, B, C]) for (const headers of [{ cookie }, { cookie: other }, { authorization: token }]) expect((await user(api, headers)).status).toBe(200);
+    for (const api of [A, B, C]) for (const headers of creds({ cookie }, { cookie: other }, { authorization: token })) expect((await user(api, headers)).status).toBe(200);
     return { id: created.json().id, password, cookie, other, token };
   }
 
@@ -109,16 +111,16 @@ describe.skipIf(testDialect() !== 'postgres')('several instances on one PostgreS
     const u = await warmUser(A, 'gone');
     const admin = { cookie: await login(A, 'admin', instances[0]!.adminPassword) };
     expect((await http('DELETE', `${A}/users/${u.id}`, { headers: admin })).status).toBe(204);
-    for (const api of [B, C, A]) for (const headers of [{ cookie: u.cookie }, { cookie: u.other }, { authorization: u.token }]) expect((await user(api, headers)).status, api).toBe(401);
+    for (const api of [B, C, A]) for (const headers of creds({ cookie: u.cookie }, { cookie: u.other }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
   });
 
   it('a user disabled on B: every instance refuses them at once, and enabling them again revives nothing anywhere', async () => {
     const u = await warmUser(B, 'paused');
     const admin = { cookie: await login(B, 'admin', instances[1]!.adminPassword), 'content-type': 'application/json' };
     expect((await http('PUT', `${B}/users/${u.id}`, { headers: admin, body: { disabled: true } })).status).toBe(204);
-    for (const api of [A, C, B]) for (const headers of [{ cookie: u.cookie }, { authorization: u.token }]) expect((await user(api, headers)).status, api).toBe(401);
+    for (const api of [A, C, B]) for (const headers of creds({ cookie: u.cookie }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
     expect((await http('PUT', `${B}/users/${u.id}`, { headers: admin, body: { disabled: false } })).status).toBe(204);
-    for (const api of [A, C, B]) for (const headers of [{ cookie: u.cookie }, { authorization: u.token }]) expect((await user(api, headers)).status, api).toBe(401);
+    for (const api of [A, C, B]) for (const headers of creds({ cookie: u.cookie }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
   });
 
   it('a session ended on C (one, then all others) is refused by every instance on its very next request', async () => {
