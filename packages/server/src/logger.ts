@@ -1,11 +1,13 @@
 /**
- * Logger options: JSON lines, and nothing secret in them. Requests are
- * logged by method, path and status only — never headers (Authorization,
- * Cookie) or bodies (passwords) — and anything token-like in a URL is masked.
+ * Logger options: JSON lines (or, for a person, readable lines: log-pretty.ts),
+ * and nothing secret in them. Requests are logged by method, path, status and
+ * error code only — never headers (Authorization, Cookie) or bodies
+ * (passwords) — and anything token-like in a URL is masked.
  */
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Config } from './config/schema.js';
+import { prettyDestination } from './log-pretty.js';
 
 /**
  * The URL as logged: the id of a token path is masked however its slashes
@@ -19,9 +21,16 @@ export function redactUrl(url: string): string {
     .replace(/(?:[A-Za-z0-9_=-]|%[0-9A-Fa-f]{2}){16,}/g, '[redacted]');
 }
 
+/** `auto` is pretty on a terminal and JSON everywhere else (pipes, files, journald, containers). */
+export function resolvedLogFormat(config: Pick<Config, 'logFormat'>, stdout: { isTTY?: boolean } = process.stdout): 'json' | 'pretty' {
+  if (config.logFormat !== 'auto') return config.logFormat;
+  return stdout.isTTY === true ? 'pretty' : 'json';
+}
+
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(resolvedLogFormat(config) === 'pretty' ? { stream: prettyDestination(process.stdout) } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',

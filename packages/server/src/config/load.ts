@@ -4,6 +4,7 @@
  * Anything invalid throws a ConfigError whose message names the setting.
  */
 import { readFileSync } from 'node:fs';
+import { locateConfigFile, type ConfigLocation } from './locate.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting } from './schema.js';
 
@@ -30,13 +31,24 @@ const SEMAPHORE_DB_KEYS = ['host', 'user', 'pass', 'name', 'options'];
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
-  /** Path of a config.json; defaults to $SEMAUTH_CONFIG when set. */
+  /** Path of a config.json (`--config`); else $SEMAPHORE_CONFIG_PATH or $SEMAUTH_CONFIG when set. */
   configFile?: string;
+  /** Also look for ./config.json and Semaphore's system paths (config/locate.ts). */
+  search?: boolean;
 }
 
 export function loadConfig(opts: LoadOptions = {}): Config {
+  return loadConfigWithSource(opts).config;
+}
+
+/** The config and the file it was read from (null: environment and defaults only). */
+export function loadConfigWithSource(opts: LoadOptions = {}): { config: Config; file: ConfigLocation | null } {
   const env = opts.env ?? process.env;
-  const file = opts.configFile ?? env.SEMAUTH_CONFIG;
+  const location = locateConfigFile({ flag: opts.configFile, env, search: opts.search ?? false });
+  return { config: buildConfig(env, location?.path), file: location };
+}
+
+function buildConfig(env: Record<string, string | undefined>, file: string | undefined): Config {
   const json = file ? readConfigFile(file) : {};
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(settings) as [string, Setting<unknown>][]) {

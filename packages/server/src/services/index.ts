@@ -6,6 +6,7 @@ import { AuditService } from './audit.js';
 import { systemClock, type Clock } from './context.js';
 import { LoginService } from './login.js';
 import { Maintenance } from './maintenance.js';
+import { Readiness } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
@@ -19,6 +20,9 @@ export interface Services {
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
+  readiness: Readiness;
+  /** Load of the password hashing threads (read by metrics). */
+  hashing: { readonly queued: number };
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
@@ -42,5 +46,6 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const users = new UserService(storage.users, hasher, sessions, audit, now);
   const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
-  return { audit, sessions, tokens, users, login, throttle, maintenance };
+  const readiness = new Readiness(storage);
+  return { audit, sessions, tokens, users, login, throttle, maintenance, readiness, hashing: hasher };
 }

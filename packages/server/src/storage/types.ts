@@ -127,6 +127,11 @@ export interface AuditStore {
   prune(before: number, limit?: number): Promise<number>;
 }
 
+export interface MigrationStatus {
+  pending: string[];
+  unknown: string[];
+}
+
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
@@ -142,6 +147,11 @@ export interface Storage {
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Migrations of this release not applied to the database (`pending`), and
+   * applied ones this release does not know (`unknown`: a newer release ran).
+   */
+  migrationStatus(): Promise<MigrationStatus>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
