@@ -4,6 +4,7 @@
  * The SDK's types are checked against it by a test.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { VERSION } from '../version.js';
 import { sharedSchemas } from './schemas.js';
 
 interface CollectedRoute {
@@ -62,7 +63,8 @@ function operation(route: CollectedRoute, apiPrefix: string) {
 export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    if (!r.url.startsWith(apiPrefix) || r.url.endsWith('/openapi.json')) return;
+    // Routes marked `hide` (the document itself, the health probes) are not Semaphore's API.
+    if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: boolean } | undefined)?.hide === true) return;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push({ method, url: r.url, schema: (r.schema as Record<string, unknown> | undefined) ?? {} });
@@ -79,7 +81,7 @@ export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
     }
     cached = {
       openapi: '3.1.0',
-      info: { title: 'semauth', description: 'Semaphore-compatible authentication API', version: '0.1.0' },
+      info: { title: 'semauth', description: 'Semaphore-compatible authentication API', version: VERSION },
       servers: [{ url: apiPrefix }],
       security: [{ bearer: [] }, { cookie: [] }],
       paths,
