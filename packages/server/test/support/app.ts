@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
+import { Metrics } from '../../src/metrics/registry.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/types.js';
@@ -35,6 +36,8 @@ export interface TestApp {
   config: Config;
   storage: Storage;
   services: Services;
+  /** Set when SEMAUTH_METRICS is on: wired as main.ts wires them (cache counters included). */
+  metrics: Metrics | undefined;
   clock: TestClock;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -51,12 +54,14 @@ export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?:
     ...opts.env,
   };
   const config = loadConfig({ env });
-  const storage = await openStorage(config);
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const storage = await openStorage(config, metrics?.storageObservers());
   await storage.migrate();
   const clock = testClock();
   const services = createServices(storage, config, clock);
+  metrics?.observe(services);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { storage, services, metrics });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,
@@ -65,6 +70,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?:
     config,
     storage,
     services,
+    metrics,
     clock,
     env,
     async close() {

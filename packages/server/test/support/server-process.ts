@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAST_HASHING_ENV, freshDatabaseEnv } from './database.js';
+import { FAST_HASHING_ENV, freshDatabaseEnv, tempDir } from './database.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const SEMAUTH_BIN = join(REPO_ROOT, 'packages/server/bin/semauth.js');
@@ -54,7 +54,16 @@ export async function waitForPing(url: string, timeoutMs = 20_000, child?: Child
   }
 }
 
-export async function startServerProcess(opts: { env?: Record<string, string>; dbEnv?: Record<string, string> } = {}): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  dbEnv?: Record<string, string>;
+  /** Working directory; default a new empty one, so that no stray ./config.json is found. */
+  cwd?: string;
+  /** Arguments before `server`, e.g. ['--config', file]. */
+  globalArgs?: string[];
+}
+
+export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const adminPassword = opts.env?.SEMAUTH_ADMIN_PASSWORD ?? 'admin-password-1';
   const env: Record<string, string> = {
@@ -66,7 +75,8 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
     SEMAUTH_ADMIN_PASSWORD: adminPassword,
     ...opts.env,
   };
-  const child = spawn(process.execPath, [SEMAUTH_BIN, 'server'], {
+  const child = spawn(process.execPath, [SEMAUTH_BIN, ...(opts.globalArgs ?? []), 'server'], {
+    cwd: opts.cwd ?? tempDir('semauth-cwd-'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
