@@ -83,7 +83,7 @@ export function buildApp(config: Config, { services, metrics }: AppDeps): Fastif
   for (const s of sharedSchemas) app.addSchema(s);
   registerBodyParser(app);
   registerErrorHandling(app, knownPaths);
-  registerDraining(app);
+  const draining = registerDraining(app);
 
   // A callback hook, not an async one: it runs on every response and has nothing to wait for.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -93,6 +93,7 @@ export function buildApp(config: Config, { services, metrics }: AppDeps): Fastif
     // Auth answers (above all the one carrying a new token) must never be cached.
     reply.header('cache-control', 'no-store');
     reply.header(REQUEST_ID_HEADER, request.id);
+    if (draining.closing) reply.header('connection', 'close');
     done(null, payload);
   });
   // The request line is logged at `info`; at quieter levels the hook is not
