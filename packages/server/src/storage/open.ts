@@ -14,7 +14,7 @@ import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
 import { withAuthCache } from './auth-cache.js';
-import { migrationProvider } from './migrations.js';
+import { NewerSchemaError, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { MigrationStatus, Storage, StorageStats } from './types.js';
@@ -73,7 +73,10 @@ function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: ()
 
 async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
-  if (error) throw error;
+  if (!error) return;
+  // Kysely's words for a database that a later release has migrated (a rollback, say).
+  const unknown = /previously executed migration (\S+) is missing/.exec(String((error as Error)?.message));
+  throw unknown ? new NewerSchemaError(unknown[1]!) : error;
 }
 
 /**

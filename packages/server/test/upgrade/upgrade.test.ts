@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, ok } from '../cli/run.js';
+import { cliEnv, fails, ok } from '../cli/run.js';
 import { freshDatabaseEnv, testDialect } from '../support/database.js';
 import { http } from '../support/http.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -120,4 +120,27 @@ describe('a database of semauth 0.1.0', () => {
     const audit = JSON.parse((await ok(['audit', '--json', '--user', 'alice'], { env })).stdout) as Array<{ event: string }>;
     expect(audit.map((e) => e.event)).toEqual(expect.arrayContaining(['login.succeeded', 'token.created']));
   });
+});
+
+describe('a database a later release has migrated', () => {
+  it('is refused with one line that says so (rolling back needs the backup), by the CLI and the server', async () => {
+    const dbEnv = await freshDatabaseEnv();
+    const env = await cliEnv(dbEnv);
+    await ok(['migrate'], { env });
+    const stamp = "insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2099-01-01T00:00:00.000Z')";
+    if (testDialect() === 'sqlite') {
+      const db = new SQLite(dbEnv.SEMAPHORE_DB_HOST!);
+      db.exec(stamp);
+      db.close();
+    } else {
+      const client = new pg.Client({ connectionString: dbEnv.SEMAUTH_DB_URL });
+      await client.connect();
+      await client.query(stamp);
+      await client.end();
+    }
+    for (const command of [['migrate'], ['server']]) {
+      const line = await fails(command, { env: { ...env, SEMAPHORE_PORT: '0' } });
+      expect(line).toMatch(/^semauth: the database was migrated by a later semauth release \(its migration 9999_from_the_future is unknown to this one\): .*restore a backup/);
+    }
+  }, 60_000);
 });
