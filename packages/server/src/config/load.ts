@@ -143,6 +143,9 @@ function crossCheck(c: Config): void {
         `SEMAUTH_MAX_SESSION_LIFE_HOURS / max_session_life_hours (${c.sessionMaxLifeHours})`,
     );
   }
+  if (c.metrics && c.metricsPort !== 0 && c.metricsPort === c.port) {
+    throw new ConfigError(`SEMAUTH_METRICS_PORT / metrics_port (${c.metricsPort}) must differ from SEMAPHORE_PORT / port, or be 0 to serve /metrics on the API port`);
+  }
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {
     throw new ConfigError('SEMAPHORE_DB_HOST (the SQLite file path) must not be empty');
   }
@@ -155,6 +158,7 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
+  if (!c.metrics && c.metricsPort !== 0) w.push('SEMAUTH_METRICS_PORT is set but SEMAUTH_METRICS is not true: no metrics are served');
   if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;
 }

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { configWarnings, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/parsers.js';
 import { tempDir } from '../support/database.js';
 
@@ -231,6 +231,13 @@ describe('cross-checks', () => {
     expect(loadConfig({ env: { SEMAUTH_SESSION_IDLE_HOURS: '24', SEMAUTH_MAX_SESSION_LIFE_HOURS: '24' } }).sessionIdleHours).toBe(24);
     const file = configFile({ session_idle_hours: 1000 });
     expect(loadError({ env: {}, configFile: file }).message).toContain('session_idle_hours (1000)');
+  });
+
+  it('metrics on the API port itself are refused; a metrics port without metrics is warned about', () => {
+    expect(loadError({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '3000' } }).message).toMatch(/^SEMAUTH_METRICS_PORT .* must differ from SEMAPHORE_PORT/);
+    expect(loadConfig({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '9464' } })).toMatchObject({ metrics: true, metricsPort: 9464 });
+    expect(configWarnings(loadConfig({ env: { SEMAUTH_METRICS_PORT: '9464' } }))).toContain('SEMAUTH_METRICS_PORT is set but SEMAUTH_METRICS is not true: no metrics are served');
+    expect(configWarnings(loadConfig({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '9464' } }))).toEqual([]);
   });
 
   it('a blank SQLite path is refused', () => {
