@@ -9,13 +9,16 @@
  * are sign-in methods, results, route patterns, methods and status classes —
  * a small, fixed set of values.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from '../services/audit.js';
 import type { Services } from '../services/index.js';
 import type { StorageObservers } from '../storage/open.js';
+import { RequestHistogram } from './request-histogram.js';
 
 /** Sign-in methods a login can be labelled with; anything else is `other`. */
 const LOGIN_METHODS = new Set(['password', 'ldap', 'oidc', 'totp', 'recovery']);
+
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** Seconds: from a cached token check (~0.1 ms) to a slow Argon2 login or a database timeout. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -37,10 +40,9 @@ export class Metrics {
   });
   readonly tokensCreated = new Counter({ name: 'semauth_tokens_created_total', help: 'API tokens created.', registers: this.registers });
   readonly tokensRevoked = new Counter({ name: 'semauth_tokens_revoked_total', help: 'API token revocations (DELETE) that succeeded.', registers: this.registers });
-  readonly requestDuration = new Histogram({
+  readonly requestDuration = new RequestHistogram({
     name: 'semauth_http_request_duration_seconds',
     help: 'Time from request to response, by method, route pattern (`unmatched` for none) and status class.',
-    labelNames: ['method', 'route', 'status_class'] as const,
     buckets: DURATION_BUCKETS,
     registers: this.registers,
   });
@@ -59,9 +61,6 @@ export class Metrics {
     help: 'Token, session and user lookups that read the database (cache on, entry absent or dropped).',
     registers: this.registers,
   });
-
-  /** Histogram children by `method route class`: labels are resolved once per combination. */
-  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -87,14 +86,8 @@ export class Metrics {
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const statusClass = `${Math.floor(status / 100)}xx`;
-    const key = `${method} ${route} ${statusClass}`;
-    let child = this.durationChildren.get(key);
-    if (child === undefined) {
-      child = this.requestDuration.labels(method, route, statusClass);
-      this.durationChildren.set(key, child);
-    }
-    child.observe(seconds);
+    const h = this.requestDuration;
+    h.add(h.seriesFor(method, route, STATUS_CLASSES[Math.floor(status / 100)] ?? 'other'), seconds);
   }
 
   private countAuditEvent(event: AuditEvent, detail: Readonly<Record<string, unknown>> | null): void {

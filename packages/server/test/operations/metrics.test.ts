@@ -8,7 +8,9 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { startServer } from '../../src/main.js';
+import { Histogram, Registry } from 'prom-client';
 import { Metrics } from '../../src/metrics/registry.js';
+import { RequestHistogram } from '../../src/metrics/request-histogram.js';
 import type { AuditService } from '../../src/services/audit.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
 import { FAST_HASHING_ENV, freshDatabaseEnv, testDialect } from '../support/database.js';
@@ -118,6 +120,29 @@ describe('without SEMAUTH_METRICS', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the request-duration histogram', () => {
+  it("writes exactly what prom-client's own Histogram writes for the same observations", async () => {
+    const buckets = [0.001, 0.01, 0.1, 1];
+    const observations: [string, string, string, number][] = [
+      ['GET', '/api/user', '2xx', 0.0004],
+      ['GET', '/api/user', '2xx', 0.02],
+      ['GET', '/api/user', '4xx', 0.001],
+      ['POST', '/api/auth/login', '2xx', 3],
+      ['GET', 'unmatched', '4xx', 0.05],
+    ];
+    const theirs = new Registry();
+    const reference = new Histogram({ name: 'h', help: 'help', labelNames: ['method', 'route', 'status_class'], buckets, registers: [theirs] });
+    const ours = new Registry();
+    const fast = new RequestHistogram({ name: 'h', help: 'help', buckets, registers: [ours] });
+    for (const [method, route, statusClass, seconds] of observations) {
+      reference.labels(method, route, statusClass).observe(seconds);
+      fast.add(fast.seriesFor(method, route, statusClass), seconds);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    expect(await ours.getMetricsAsJSON()).toEqual(await theirs.getMetricsAsJSON());
   });
 });
 
