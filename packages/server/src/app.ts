@@ -1,6 +1,6 @@
 /**
  * buildApp: the one place the HTTP application is assembled. It does not
- * listen; main.ts does, and tests build an app per test (DESIGN.md §1).
+ * listen; main.ts does, and tests build an app per test.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -18,24 +18,26 @@ import { pingRoutes } from './http/routes/ping.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
+import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
+import { webUiRoutes } from './http/web-ui/routes.js';
 import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
 import { registerMetrics } from './metrics/http.js';
 import { Metrics } from './metrics/registry.js';
 import type { Services } from './services/index.js';
-import type { Storage } from './storage/types.js';
 
 export interface AppDeps {
-  storage: Storage;
   services: Services;
   /** With SEMAUTH_METRICS: the process's metrics (main.ts also hands them to the storage); made here when absent. */
   metrics?: Metrics;
+  /** Where the built web UI is; default: this package's dist/web. */
+  webUiDir?: string;
 }
 
 export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services, metrics }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, metrics, webUiDir }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config),
     // X-Request-Id: a new id per request, or a trusted proxy's (http/request-id.ts);
@@ -74,9 +76,13 @@ export function buildApp(config: Config, { services, metrics }: AppDeps): Fastif
 
   const prefix = apiPrefix(config);
   const openApi = collectOpenApi(app, prefix);
-  const knownPaths = new Set<string>();
+  // Path → the methods it serves: a 405 names them in its Allow header.
+  const knownPaths = new Map<string, Set<string>>();
   app.addHook('onRoute', (r) => {
-    knownPaths.add(r.url.replace(/\/+$/, ''));
+    const path = r.url.replace(/\/+$/, '');
+    const methods = knownPaths.get(path) ?? new Set<string>();
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) methods.add(m.toUpperCase());
+    knownPaths.set(path, methods);
   });
 
   app.decorateRequest('auth', null);
@@ -91,7 +97,8 @@ export function buildApp(config: Config, { services, metrics }: AppDeps): Fastif
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // Auth answers (above all the one carrying a new token) must never be cached.
-    reply.header('cache-control', 'no-store');
+    // The web UI's static files hold no secret and set their own caching.
+    if (request.routeOptions.config.webUi !== true) reply.header('cache-control', 'no-store');
     reply.header(REQUEST_ID_HEADER, request.id);
     if (draining.closing) reply.header('connection', 'close');
     done(null, payload);
@@ -128,5 +135,9 @@ export function buildApp(config: Config, { services, metrics }: AppDeps): Fastif
     },
     { prefix },
   );
+
+  const ui = loadWebUi(webUiDir ?? defaultWebUiDir(), config.webRoot.prefix);
+  if ('missing' in ui) app.log.warn(`no web UI: ${ui.missing}; serving the API only`);
+  else webUiRoutes(app, ui, config.webRoot.prefix);
   return app;
 }

@@ -31,6 +31,7 @@ export const ERRORS = {
   EXPECTATION_FAILED: { status: 417, message: 'Unsupported Expect header: only 100-continue is understood.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
+  LDAP_UNAVAILABLE: { status: 503, message: 'The directory (LDAP) that checks this sign-in is unavailable. Try again shortly.' },
   SCHEMA_NOT_CURRENT: { status: 503, message: 'The database schema is older than this release: run `semauth migrate`.' },
   SHUTTING_DOWN: { status: 503, message: 'The server is shutting down. Retry on another instance.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },

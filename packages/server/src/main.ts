@@ -40,7 +40,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const services = createServices(storage, config);
   metrics?.observe(services);
-  const app = buildApp(config, { storage, services, metrics });
+  const app = buildApp(config, { services, metrics });
   app.log.info(
     { version: VERSION, config_file: opts.configFile?.path ?? null, ...(opts.configFile ? { config_source: opts.configFile.source } : {}) },
     `semauth ${VERSION} starting (${opts.configFile ? `settings from ${opts.configFile.path} and the environment` : 'no config file: settings from the environment'})`,
@@ -77,7 +77,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     await storage.close().catch(() => {});
     throw e;
   }
-  app.log.info({ url: `${address}${apiPrefix(config)}`, version: VERSION }, 'semauth listening');
+  app.log.info({ url: `${address}${apiPrefix(config)}`, web: `${address}${config.webRoot.prefix}/`, version: VERSION }, 'semauth listening');
   if (metricsListener) app.log.info({ url: `${metricsListener.url}/metrics` }, 'metrics listening');
 
   let closing: Promise<void> | undefined;

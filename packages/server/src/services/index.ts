@@ -1,4 +1,5 @@
 /** Wires the services over a Storage. One place, so app, CLI and tests agree. */
+import { firstFactorMethods } from '../auth-methods/index.js';
 import type { Config } from '../config/schema.js';
 import { PasswordHasher } from '../crypto/passwords.js';
 import type { Storage } from '../storage/types.js';
@@ -44,7 +45,8 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   );
   const tokens = new TokenService(storage.tokens, audit, now);
   const users = new UserService(storage.users, hasher, sessions, audit, now);
-  const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
+  const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
+  const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
   const readiness = new Readiness(storage);
   return { audit, sessions, tokens, users, login, throttle, maintenance, readiness, hashing: hasher };

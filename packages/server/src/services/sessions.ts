@@ -19,6 +19,15 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
+export interface NewSession {
+  cookieValue: string;
+  sessionId: string;
+  /** Absolute end of life (epoch ms). */
+  expiresAt: number;
+  /** Seconds from now to `expiresAt`: the cookie's Max-Age, so cookie and session end together. */
+  maxAgeSeconds: number;
+}
+
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
@@ -26,8 +35,8 @@ export class SessionService {
     private readonly now: Clock,
   ) {}
 
-  /** Starts a session and returns the cookie value. */
-  async create(userId: number): Promise<{ cookieValue: string; sessionId: string; expiresAt: number }> {
+  /** Starts a session; the answer says what the cookie holds and how long it lives. */
+  async create(userId: number): Promise<NewSession> {
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
@@ -40,7 +49,7 @@ export class SessionService {
       expiresAt,
       revokedAt: null,
     });
-    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt };
+    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
   }
 
   /** The session's user, or null for anything invalid, expired, revoked or disabled. */
@@ -56,14 +65,15 @@ export class SessionService {
     return { user, sessionId: s.id };
   }
 
-  /** Ends the session the cookie names, if the cookie proves it. Returns its user id. */
-  async revoke(cookieValue: string): Promise<number | null> {
+  /** Ends the session the cookie names, if the cookie proves it. Returns its user (for the audit log). */
+  async revoke(cookieValue: string): Promise<UserRecord | null> {
     const cred = parseSessionCredential(cookieValue);
     if (!cred) return null;
-    const s = await this.sessions.findById(cred.id);
-    if (!s || s.revokedAt !== null || !digestsEqual(s.secretHash, sha256Hex(cred.secret))) return null;
-    await this.sessions.revoke(s.id, this.now());
-    return s.userId;
+    // With its user, in the one lookup every cookie request makes anyway.
+    const found = await this.sessions.findByIdWithUser(cred.id);
+    if (!found || found.session.revokedAt !== null || !digestsEqual(found.session.secretHash, sha256Hex(cred.secret))) return null;
+    await this.sessions.revoke(found.session.id, this.now());
+    return found.user;
   }
 
   revokeAllForUser(userId: number, exceptSessionId?: string): Promise<number> {

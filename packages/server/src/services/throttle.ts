@@ -53,7 +53,9 @@ export class LoginThrottle {
   /** `account` is `user:<id>` for a known user, else `login:<lower-cased login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
-    return { pair: `${account.slice(0, MAX_ACCOUNT_KEY_LENGTH)}|addr:${bucket}`, address: `addr:${bucket}` };
+    // PostgreSQL text cannot hold NUL, which a typed login may (`login:<as typed>`).
+    const accountKey = account.slice(0, MAX_ACCOUNT_KEY_LENGTH).replace(/\u0000/g, '\ufffd');
+    return { pair: `${accountKey}|addr:${bucket}`, address: `addr:${bucket}` };
   }
 
   private windowStart(now: number): number {
@@ -93,11 +95,10 @@ export class LoginThrottle {
     return { exhausted };
   }
 
-  /** A successful login clears the account's counter for this address and gives the address its unit back. */
+  /** A successful login clears the account's counter for this address and gives the address its unit back (one write). */
   async succeeded(account: string, address: string): Promise<void> {
     const k = this.keys(account, address);
-    await this.store.reset([k.pair]);
-    await this.store.forgive([k.address]);
+    await this.store.settleSuccess(k.pair, k.address);
   }
 
   /** Deletes counters whose window has ended. */

@@ -4,7 +4,6 @@
  * other sessions.
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../config/parsers.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
@@ -95,8 +94,13 @@ export class UserService {
     return this.users.list();
   }
 
+  /** The user whose username or e-mail is `loginOrEmail` (case-insensitively), if there is one. */
+  find(loginOrEmail: string): Promise<UserRecord | undefined> {
+    return this.users.findByLogin(loginOrEmail);
+  }
+
   async get(loginOrEmail: string): Promise<UserRecord> {
-    const user = await this.users.findByLogin(loginOrEmail);
+    const user = await this.find(loginOrEmail);
     if (!user) throw new AppError('USER_NOT_FOUND', `No user with login or e-mail "${loginOrEmail}".`);
     return user;
   }
@@ -138,10 +142,8 @@ export class UserService {
   async bootstrapAdmin(password: string, ctx: ClientContext): Promise<{ created: false } | { created: true; password: string; generated: boolean }> {
     if ((await this.users.count()) > 0) return { created: false };
     const generated = password === '';
+    // A configured password was held to the password rules when the settings loaded.
     const pw = generated ? randomBytes(18).toString('base64url') : password;
-    if (!generated && (pw.length < MIN_PASSWORD_LENGTH || pw.length > MAX_PASSWORD_LENGTH)) {
-      throw new ConfigError(`SEMAUTH_ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`);
-    }
     try {
       await this.add({ login: 'admin', name: 'Administrator', email: 'admin@localhost', password: pw, admin: true }, ctx);
     } catch (e) {

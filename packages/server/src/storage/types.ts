@@ -102,8 +102,13 @@ export interface ThrottleStore {
    * that concurrent callers each see a distinct count.
    */
   recordFailure(keys: string[], now: number, since: number): Promise<Map<string, ThrottleCount>>;
-  /** Takes back one failure from each key (never below zero). */
-  forgive(keys: string[]): Promise<void>;
+  /**
+   * A successful login, in one write: `clear` starts over (as if deleted: the
+   * next failure opens a new window) and `forgive` gets one failure back
+   * (never below zero).
+   */
+  settleSuccess(clear: string, forgive: string): Promise<void>;
+  /** Forgets the keys' counters. */
   reset(keys: string[]): Promise<void>;
   /** Deletes counters whose window began before `before`. Returns how many. */
   prune(before: number): Promise<number>;

@@ -165,3 +165,18 @@ describe('semauth user delete', () => {
     expect(await fails(['user', 'delete', '--login', 'dan'], { env })).toBe('semauth: No user with login or e-mail "dan".');
   });
 });
+
+describe('semauth audit on what the server recorded', () => {
+  it('prints snake_case JSON, and a logout names the login', async () => {
+    await ok(['user', 'add', '--login', 'lou', '--name', 'Lou', '--email', 'lou@example.com', '--password-stdin'], { env, stdin: 'lou-password-1' });
+    const cookie = await login(api, 'lou', 'lou-password-1');
+    const out = await http('POST', `${api}/auth/logout`, { headers: { cookie, 'content-type': 'application/json', 'user-agent': 'audit-test/1' } });
+    expect(out.status).toBe(204);
+
+    const [logout] = JSON.parse((await ok(['audit', '--user', 'lou', '--limit', '1', '--json'], { env })).stdout);
+    expect(Object.keys(logout).sort()).toEqual(['address', 'at', 'detail', 'event', 'id', 'login', 'user_agent', 'user_id']);
+    expect(logout).toMatchObject({ event: 'logout', login: 'lou', user_id: expect.any(Number), user_agent: 'audit-test/1' });
+    const line = (await ok(['audit', '--user', 'lou', '--limit', '1'], { env })).stdout;
+    expect(line).toMatch(/^\S+Z\tlogout\tlou\t/);
+  });
+});

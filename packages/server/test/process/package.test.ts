@@ -49,20 +49,24 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 const processAlive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 describe('the tarball', () => {
-  it('holds the compiled package only: bin, JavaScript and typings (migrations included), package.json, README', () => {
-    for (const f of ['bin/semauth.js', 'dist/cli/main.js', 'dist/main.js', 'dist/app.js', 'dist/storage/migrations.js', 'package.json', 'README.md']) {
+  it('holds the compiled package only: bin, JavaScript and typings (migrations included), the web UI, package.json, README', () => {
+    for (const f of ['bin/semauth.js', 'dist/cli/main.js', 'dist/main.js', 'dist/app.js', 'dist/storage/migrations.js', 'dist/web/index.html', 'package.json', 'README.md']) {
       expect(pkg.packedFiles).toContain(f);
     }
-    const unexpected = pkg.packedFiles.filter((p) => !/^(bin\/semauth\.js|dist\/[\w/-]+\.(js|d\.ts)|package\.json|README\.md)$/.test(p));
+    const unexpected = pkg.packedFiles.filter(
+      (p) => !/^(bin\/semauth\.js|dist\/[\w/-]+\.(js|d\.ts)|dist\/web\/[\w./-]+|package\.json|README\.md|LICENSE)$/.test(p),
+    );
     expect(unexpected).toEqual([]);
+    expect(pkg.packedFiles.filter((p) => /\.(map|tsbuildinfo)$/.test(p))).toEqual([]);
   });
 
   it('is publishable and names only runtime dependencies', () => {
     expect(pkg.manifest.private).toBeUndefined();
     expect(pkg.manifest.bin).toEqual({ semauth: 'bin/semauth.js' });
-    expect(Object.keys(pkg.manifest.dependencies as object).sort()).toEqual(
-      ['argon2', 'bcrypt', 'better-sqlite3', 'commander', 'fastify', 'kysely', 'pg', 'pino', 'prom-client'].sort(),
-    );
+    // The runtime dependencies are the workspace package's own, and no devDependency is among them.
+    const declared = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/server/package.json'), 'utf8')) as { dependencies: object }).dependencies;
+    expect(pkg.manifest.dependencies).toEqual(declared);
+    expect(Object.keys(declared)).toContain('prom-client');
     expect(pkg.manifest.devDependencies).toBeUndefined();
     const installed = readdirSync(join(pkg.dir, 'node_modules'));
     for (const dev of ['typescript', 'vitest', '@types', 'autocannon', 'fast-check', 'yaml']) expect(installed).not.toContain(dev);
@@ -88,6 +92,10 @@ describe('installed from the tarball', () => {
       await waitForHealth(url, npx.child, npx.output);
       const ready = await http('GET', `${url}/api/ready`);
       expect(ready.status).toBe(200);
+      // The web UI travels inside the package and is served at the web root.
+      const page = await http('GET', `${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       const started = npx.output().split('\n').find((l) => l.includes('"msg":"semauth listening"'));
       expect(started, npx.output()).toBeDefined();
       const logged = JSON.parse(started!) as { pid: number; version: string };

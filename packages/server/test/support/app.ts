@@ -45,7 +45,9 @@ export interface TestApp {
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
-export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; dbEnv?: Record<string, string>; /** see AppDeps.webUiDir */ webUiDir?: string } = {},
+): Promise<TestApp> {
   const env = {
     ...(opts.dbEnv ?? (await freshDatabaseEnv())),
     ...FAST_HASHING_ENV,
@@ -61,7 +63,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?:
   const services = createServices(storage, config, clock);
   metrics?.observe(services);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { storage, services, metrics });
+  const app = buildApp(config, { services, metrics, ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,

@@ -85,6 +85,8 @@ export async function packAndInstallServer(): Promise<PackedServer> {
   for (const file of ['package.json', 'README.md']) copyFileSync(join(SERVER_DIR, file), join(stage, file));
   cpSync(join(SERVER_DIR, 'bin'), join(stage, 'bin'), { recursive: true });
   await checked(process.execPath, [TSC, '-p', join(SERVER_DIR, 'tsconfig.json'), '--outDir', join(stage, 'dist'), '--composite', 'false', '--incremental', 'false'], REPO_ROOT);
+  // The web UI, as the root `npm run build` embeds it (packages/server/scripts/embed-web-ui.mjs).
+  if (existsSync(join(SERVER_DIR, 'dist/web/index.html'))) cpSync(join(SERVER_DIR, 'dist/web'), join(stage, 'dist/web'), { recursive: true });
 
   const packed = JSON.parse((await checked('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], stage)).stdout) as Array<{
     filename: string;

@@ -54,6 +54,12 @@ export async function waitForPing(url: string, timeoutMs = 20_000, child?: Child
   }
 }
 
+/** The path prefix of a SEMAPHORE_WEB_ROOT (`/semaphore` or `https://host/semaphore`): the API is below it. */
+function webRootPath(webRoot: string | undefined): string {
+  if (!webRoot) return '';
+  return (webRoot.startsWith('/') ? webRoot : new URL(webRoot).pathname).replace(/\/+$/, '');
+}
+
 export interface ServerProcessOptions {
   env?: Record<string, string>;
   dbEnv?: Record<string, string>;
@@ -90,7 +96,7 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     await exited;
   };
   try {
-    await waitForPing(url, 20_000, child);
+    await waitForPing(`${url}${webRootPath(env.SEMAPHORE_WEB_ROOT)}`, 20_000, child);
   } catch (e) {
     await kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n--- server output ---\n${out}`);

@@ -44,7 +44,7 @@ const extendedQuery = {
 } as const;
 
 export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDeps): void {
-  const requireUser = authenticate(services);
+  const requireUser = authenticate(services, config);
   const requireSameOrigin = sameOrigin(config, 'cookie-auth');
 
   app.get(

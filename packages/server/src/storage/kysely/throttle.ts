@@ -43,13 +43,19 @@ export class KyselyThrottleStore implements ThrottleStore {
     return out;
   }
 
-  async forgive(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
+  async settleSuccess(clear: string, forgive: string): Promise<void> {
     this.stats.writes++;
+    // The cleared counter gets a window start of 0, long over: `failures` no
+    // longer reports it, the next failure restarts it at 1 from its own time,
+    // and `prune` deletes it — exactly what deleting the row would do.
+    const cleared = sql<boolean>`login_throttle.key = ${clear}`;
     await this.db
       .updateTable('login_throttle')
-      .set({ failures: sql`login_throttle.failures - 1` })
-      .where('key', 'in', keys)
+      .set({
+        failures: sql`case when ${cleared} then 0 else login_throttle.failures - 1 end`,
+        window_started_at: sql`case when ${cleared} then 0 else login_throttle.window_started_at end`,
+      })
+      .where('key', 'in', [clear, forgive])
       .where('failures', '>', 0)
       .execute();
   }

@@ -87,6 +87,9 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findByLogin(login: string): Promise<UserRecord | undefined> {
+    // No username or e-mail holds a NUL (they are validated printable), and PostgreSQL
+    // text cannot carry one: asking would fail the query instead of finding nobody.
+    if (login.includes('\u0000')) return undefined;
     const l = login.toLowerCase();
     const row = await this.db
       .selectFrom('users')
