@@ -114,9 +114,11 @@ describe('without SEMAUTH_METRICS', () => {
   it('there is no /metrics', async () => {
     const t = await startTestApp();
     try {
+      // Nothing answers with metrics (the web UI, when built, answers its own pages outside /api).
       const r = await http('GET', `${t.origin}/metrics`);
-      expect(r.status).toBe(404);
-      expect(r.json().code).toBe('ROUTE_NOT_FOUND');
+      expect(r.headers['content-type']).not.toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(r.text).not.toContain('semauth_');
+      expect((await http('GET', `${t.api}/metrics`)).status).toBe(404);
     } finally {
       await t.close();
     }
@@ -176,7 +178,8 @@ describe('with SEMAUTH_METRICS_PORT', () => {
       expect((await http('GET', `${server.url}/api/ping`)).status).toBe(200);
       const { values } = await scrape(`${server.metricsUrl}/metrics`);
       expect(values.get(count('GET', '/api/ping', '2xx'))).toBe(1);
-      expect((await http('GET', `${server.url}/metrics`)).status).toBe(404);
+      const onApiPort = await http('GET', `${server.url}/metrics`);
+      expect(onApiPort.text).not.toContain('semauth_');
       const other = await http('GET', `${server.metricsUrl}/api/user`);
       expect(other.status).toBe(404);
       expect(other.headers['content-type']).toBe('application/json');
