@@ -1,8 +1,8 @@
 /**
  * The server process, given a loaded config: open storage → migrate →
- * buildApp → bootstrap the first admin → start maintenance → listen (and the
- * metrics listener, if any) → stop cleanly on SIGTERM/SIGINT, within the
- * shutdown deadline.
+ * buildApp → warn of identity conflicts → bootstrap the first admin → start
+ * maintenance → listen (and the metrics listener, if any) → stop cleanly on
+ * SIGTERM/SIGINT, within the shutdown deadline.
  */
 import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
@@ -11,6 +11,7 @@ import type { Config } from './config/schema.js';
 import { Metrics } from './metrics/registry.js';
 import { listenMetrics, type MetricsListener } from './metrics/server.js';
 import { createServices } from './services/index.js';
+import { describeIdentityConflicts } from './services/users.js';
 import type { MaintenanceResult } from './services/maintenance.js';
 import { onStopRequest } from './stop-signals.js';
 import { openStorage } from './storage/open.js';
@@ -31,7 +32,8 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const metrics = config.metrics ? new Metrics() : undefined;
-  const storage = await openStorage(config, metrics?.storageObservers());
+  let createdFile: string | undefined;
+  const storage = await openStorage(config, { create: true, onCreated: (file) => (createdFile = file), ...metrics?.storageObservers() });
   try {
     await storage.migrate();
   } catch (e) {
@@ -46,6 +48,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     `semauth ${VERSION} starting (${opts.configFile ? `settings from ${opts.configFile.path} and the environment` : 'no config file: settings from the environment'})`,
   );
   for (const w of configWarnings(config)) app.log.warn(w);
+  if (createdFile !== undefined) app.log.info({ file: createdFile }, 'created a new SQLite database (SEMAPHORE_DB_HOST)');
+  const conflicts = await services.users.identityConflicts();
+  if (conflicts.length > 0) {
+    // Safe meanwhile (a shared login or e-mail signs in nobody), but those users need an operator.
+    app.log.warn(
+      { identity_conflicts: describeIdentityConflicts(conflicts) },
+      'logins or e-mails shared by several accounts (made before they were compared regardless of case and Unicode form) sign in nobody until all but one account is renamed: see `semauth migrate`',
+    );
+  }
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });
   if (boot.created && boot.generated) {

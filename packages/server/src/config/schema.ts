@@ -47,7 +47,7 @@ export const settings = {
   }),
   sqlitePath: setting({
     key: 'sqlite.host', env: ['SEMAPHORE_DB_HOST'], default: 'data/semauth.sqlite', parse: str,
-    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created if missing.',
+    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created with mode 0600 (and missing directories, 0700) by `semauth server`, `migrate` and `user add`; other commands never create it.',
   }),
   pgUrl: setting({
     key: 'postgres.url', env: ['SEMAUTH_DB_URL', 'DATABASE_URL'], default: '', parse: str, secret: true,

@@ -46,6 +46,11 @@ function operation(route: CollectedRoute, apiPrefix: string) {
     };
   }
   if (Object.keys(declared).length === 0) responses['204'] = { description: 'No Content' };
+  // Error statuses a client must tell apart (e.g. 404 "already gone" from 400 "malformed").
+  const errors = (s['x-errors'] as Record<string, string> | undefined) ?? {};
+  for (const [status, description] of Object.entries(errors)) {
+    responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
   responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
     summary: s.summary,

@@ -32,6 +32,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const sessions = new SessionService(
     storage.sessions,
     { idleMs: config.sessionIdleHours * 3_600_000, absoluteMs: config.sessionMaxLifeHours * 3_600_000 },
+    audit,
     now,
   );
   const throttle = new LoginThrottle(
@@ -44,7 +45,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     now,
   );
   const tokens = new TokenService(storage.tokens, audit, now);
-  const users = new UserService(storage.users, hasher, sessions, audit, now);
+  const users = new UserService(storage.users, hasher, sessions, throttle, audit, now);
   const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
   const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);

@@ -13,6 +13,7 @@
  */
 import type { FirstFactorContext, FirstFactorMethod } from '../auth-methods/types.js';
 import { AppError } from '../errors.js';
+import { identityKey } from '../identity.js';
 import type { UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import { SILENT_LOG, type ClientContext } from './context.js';
@@ -36,7 +37,8 @@ export class LoginService {
     // The login form as a whole (Semaphore's `password_login_disable`): LDAP users sign in through it too.
     if (this.passwordLoginDisabled) throw new AppError('PASSWORD_LOGIN_DISABLED');
     const account = await this.users.findByLogin(auth);
-    const throttleKey = account ? `user:${account.id}` : `login:${auth.toLowerCase()}`;
+    // Unknown logins are counted by identity key: `ÜNAL` and `ünal` share one budget.
+    const throttleKey = account ? `user:${account.id}` : `login:${identityKey(auth)}`;
     // Reserved before any method runs, so concurrent attempts cannot overrun the budget.
     // A throttled attempt is not audited one by one (that would let a flood
     // fill the log); the attempt that spends the budget is.

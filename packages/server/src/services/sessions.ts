@@ -4,8 +4,10 @@
  * at most once per TOUCH_INTERVAL_MS per session, not on every request.
  */
 import { digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
-import type { SessionStore, UserRecord } from '../storage/types.js';
-import type { Clock } from './context.js';
+import { AppError } from '../errors.js';
+import type { SessionRecord, SessionStore, UserRecord } from '../storage/types.js';
+import type { AuditService } from './audit.js';
+import type { Clock, ClientContext } from './context.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
 
@@ -28,12 +30,27 @@ export interface NewSession {
   maxAgeSeconds: number;
 }
 
+/** A session that still authenticates, as an operator or its user sees it (never its secret). */
+export interface LiveSession {
+  /** The public half of the cookie: names the session, proves nothing. */
+  id: string;
+  createdAt: number;
+  lastActiveAt: number;
+  /** When it ends unless used again: the idle limit or the absolute lifetime, whichever comes first. */
+  expiresAt: number;
+}
+
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
     private readonly lifetimes: SessionLifetimes,
+    private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
+
+  private isLive(s: SessionRecord, now: number): boolean {
+    return s.revokedAt === null && now < s.expiresAt && now - s.lastActiveAt < this.lifetimes.idleMs;
+  }
 
   /** Starts a session; the answer says what the cookie holds and how long it lives. */
   async create(userId: number): Promise<NewSession> {
@@ -60,7 +77,7 @@ export class SessionService {
     if (!found || !digestsEqual(found.session.secretHash, sha256Hex(cred.secret))) return null;
     const { session: s, user } = found;
     const now = this.now();
-    if (s.revokedAt !== null || now >= s.expiresAt || now - s.lastActiveAt >= this.lifetimes.idleMs || user.disabled) return null;
+    if (!this.isLive(s, now) || user.disabled) return null;
     if (now - s.lastActiveAt >= TOUCH_INTERVAL_MS) await this.sessions.touch(s.id, now);
     return { user, sessionId: s.id };
   }
@@ -78,5 +95,28 @@ export class SessionService {
 
   revokeAllForUser(userId: number, exceptSessionId?: string): Promise<number> {
     return this.sessions.revokeAllForUser(userId, this.now(), exceptSessionId);
+  }
+
+  /** The user's sessions that still authenticate, newest first. */
+  async listLive(userId: number): Promise<LiveSession[]> {
+    const now = this.now();
+    return (await this.sessions.listByUser(userId))
+      .filter((s) => this.isLive(s, now))
+      .map((s) => ({ id: s.id, createdAt: s.createdAt, lastActiveAt: s.lastActiveAt, expiresAt: Math.min(s.expiresAt, s.lastActiveAt + this.lifetimes.idleMs) }));
+  }
+
+  /** Ends one live session of `user`, named by its id; SESSION_NOT_FOUND for any other id. */
+  async end(user: UserRecord, sessionId: string, ctx: ClientContext): Promise<void> {
+    const s = await this.sessions.findById(sessionId);
+    if (!s || s.userId !== user.id || !this.isLive(s, this.now())) throw new AppError('SESSION_NOT_FOUND');
+    await this.sessions.revoke(s.id, this.now());
+    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { session_id: s.id } });
+  }
+
+  /** Ends every live session of `user` (but `exceptSessionId`). Returns how many. */
+  async endAll(user: UserRecord, ctx: ClientContext, exceptSessionId?: string): Promise<number> {
+    const n = await this.revokeAllForUser(user.id, exceptSessionId);
+    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: n } });
+    return n;
   }
 }

@@ -50,7 +50,7 @@ export function addressBucket(address: string): string {
 export class LoginThrottle {
   constructor(private readonly store: ThrottleStore, private readonly limits: ThrottleLimits, private readonly now: Clock) {}
 
-  /** `account` is `user:<id>` for a known user, else `login:<lower-cased login>`. */
+  /** `account` is `user:<id>` for a known user, else `login:<identity key of the login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
     // PostgreSQL text cannot hold NUL, which a typed login may (`login:<as typed>`).
@@ -99,6 +99,14 @@ export class LoginThrottle {
   async succeeded(account: string, address: string): Promise<void> {
     const k = this.keys(account, address);
     await this.store.settleSuccess(k.pair, k.address);
+  }
+
+  /**
+   * Clears a user's failures from every address (`semauth user unlock`). The
+   * per-address budgets stay: they belong to the addresses, not to the user.
+   */
+  unlock(userId: number): Promise<number> {
+    return this.store.resetAccount(`user:${userId}`);
   }
 
   /** Deletes counters whose window has ended. */

@@ -18,7 +18,7 @@
  * instances commit without this process learning of it in time.
  */
 import { BoundedMap } from './bounded-map.js';
-import type { SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
+import type { IdentityConflict, SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
 
 export interface AuthCacheOptions {
   /** Most entries kept per kind (tokens, sessions, users). */
@@ -220,6 +220,10 @@ class CachedSessionStore implements SessionStore {
     return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
   }
 
+  listByUser(userId: number): Promise<SessionRecord[]> {
+    return this.inner.listByUser(userId);
+  }
+
   revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
     // Rare (password changes): dropping every cached session is simplest and safe.
     return this.cache.write(() => this.inner.revokeAllForUser(userId, at, exceptId), () => this.cache.sessions.clear());
@@ -256,13 +260,17 @@ class CachedUserStore implements UserStore {
     return this.inner.count();
   }
 
-  update(id: number, patch: Parameters<UserStore['update']>[1]): Promise<void> {
-    return this.cache.write(() => this.inner.update(id, patch), () => this.cache.users.delete(id));
+  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<void> {
+    return this.cache.write(() => this.inner.update(id, patch, opts), () => this.cache.users.delete(id));
   }
 
-  delete(id: number): Promise<boolean> {
+  delete(id: number, opts?: UserWriteOptions): Promise<boolean> {
     // Takes the user's sessions and tokens with it.
-    return this.cache.write(() => this.inner.delete(id), () => this.cache.clear());
+    return this.cache.write(() => this.inner.delete(id, opts), () => this.cache.clear());
+  }
+
+  identityConflicts(): Promise<IdentityConflict[]> {
+    return this.inner.identityConflicts();
   }
 }
 

@@ -3,10 +3,10 @@
  * Kysely stores. The two dialects differ only in how they connect, how
  * concurrent migrations are serialised, and in SQLite's auth cache.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
 import { KyselySessionStore } from './kysely/sessions.js';
@@ -19,6 +19,7 @@ import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { MigrationStatus, Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
+import { createDirectories, createPrivateFile, pathExists } from './sqlite-file.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
@@ -31,10 +32,19 @@ export interface StorageObservers {
   authCacheMiss?: () => void;
 }
 
-export async function openStorage(config: Config, observers: StorageObservers = {}): Promise<Storage> {
-  return config.dialect === 'postgres'
-    ? openPostgres(config)
-    : openSqlite(config.sqlitePath, { authCacheEntries: config.authCacheEntries, onHit: observers.authCacheHit, onMiss: observers.authCacheMiss });
+export interface OpenOptions extends StorageObservers {
+  /**
+   * Whether a missing SQLite file may be created (default true). Commands
+   * that only read say no: pointed at the wrong place, they must fail rather
+   * than answer from a new empty database.
+   */
+  create?: boolean;
+  /** Called with the absolute path when this open created the SQLite file. */
+  onCreated?: (file: string) => void;
+}
+
+export async function openStorage(config: Config, opts: OpenOptions = {}): Promise<Storage> {
+  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
 }
 
 async function migrationStatus(db: Kysely<Database>, dialect: Storage['dialect']): Promise<MigrationStatus> {
@@ -84,10 +94,20 @@ async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']):
  * auth-cache.ts): safe here because every commit by another process is seen
  * by watchCommits (SQLite's data_version) on each read.
  */
-export function openSqlite(path: string, opts: { authCacheEntries?: number; onHit?: () => void; onMiss?: () => void } = {}): Storage {
+export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?: number } = {}): Storage {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
-  const database = new SQLite(file);
+  if (!pathExists(file)) {
+    if (opts.create === false) {
+      throw new ConfigError(
+        `no SQLite database at ${file} (SEMAPHORE_DB_HOST), and this command does not create one: point SEMAPHORE_DB_HOST (or --config) at the server's database, or create it with \`semauth migrate\``,
+      );
+    }
+    createDirectories(dirname(file));
+    // Ours, 0600 whatever the umask: it holds password hashes. SQLite gives
+    // its -wal and -shm files the mode of the database file.
+    if (createPrivateFile(file)) opts.onCreated?.(file);
+  }
+  const database = new SQLite(file, { fileMustExist: true });
   // WAL for concurrent readers (the CLI may read while the server runs);
   // synchronous=FULL so that a 2xx survives a crash right after it.
   database.pragma('journal_mode = WAL');
@@ -127,7 +147,7 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number; onHi
     commits.close();
     await storage.close();
   };
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.onHit, onMiss: opts.onMiss });
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.authCacheHit, onMiss: opts.authCacheMiss });
 }
 
 async function openPostgres(config: Config): Promise<Storage> {

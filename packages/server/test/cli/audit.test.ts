@@ -6,6 +6,8 @@ import { cliEnv, ok } from './run.js';
 let env: Record<string, string>;
 beforeAll(async () => {
   env = await cliEnv();
+  // `audit` only reads: it never creates the database.
+  await ok(['migrate'], { env });
 });
 
 describe('semauth audit', () => {

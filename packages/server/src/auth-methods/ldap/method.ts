@@ -11,6 +11,7 @@
  * operator's log says why.
  */
 import { AppError } from '../../errors.js';
+import { sameIdentity } from '../../identity.js';
 import type { ClientContext, OperatorLog } from '../../services/context.js';
 import { MAX_PASSWORD_LENGTH, type UserService } from '../../services/users.js';
 import type { UserRecord } from '../../storage/types.js';
@@ -118,11 +119,11 @@ export class LdapMethod implements FirstFactorMethod {
     if (user.disabled) return 'rejected';
     const changes = {
       ...(mapped.name !== undefined && mapped.name !== user.name ? { name: mapped.name } : {}),
-      ...(mapped.email !== undefined && mapped.email.toLowerCase() !== user.email.toLowerCase() ? { email: mapped.email } : {}),
+      ...(mapped.email !== undefined && !sameIdentity(mapped.email, user.email) ? { email: mapped.email } : {}),
     };
     if (Object.keys(changes).length === 0) return { user };
     try {
-      return { user: await this.users.change(user.username, changes, client) };
+      return { user: (await this.users.change({ id: user.id }, changes, client)).user };
     } catch (e) {
       if (!(e instanceof AppError) || (e.code !== 'USER_EXISTS' && e.code !== 'INVALID_USER')) throw e;
       // The sign-in itself is right; only the copy of the directory's data could not be refreshed.

@@ -66,6 +66,20 @@ export class KyselyThrottleStore implements ThrottleStore {
     await this.db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
   }
 
+  async resetAccount(account: string): Promise<number> {
+    this.stats.writes++;
+    // A prefix match by substr, not LIKE: no wildcard escaping, no collation rules.
+    const prefix = `${account}|`;
+    const rows = await this.db
+      .deleteFrom('login_throttle')
+      .where(sql`substr(key, 1, ${prefix.length})`, '=', prefix)
+      .returning('failures')
+      .execute();
+    // A successful login leaves its cleared counter behind (failures 0) until
+    // maintenance prunes it: that is no failure to report.
+    return rows.filter((r) => Number(r.failures) > 0).length;
+  }
+
   async prune(before: number): Promise<number> {
     this.stats.writes++;
     const r = await this.db.deleteFrom('login_throttle').where('window_started_at', '<', before).executeTakeFirst();
