@@ -10,6 +10,7 @@ import { clientErrorHandler, expectationFailedHandler } from './http/client-erro
 import { registerDraining } from './http/draining.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
+import { oidcRoutes } from './auth-methods/oidc/routes.js';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './http/request-id.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
@@ -131,6 +132,7 @@ export function buildApp(config: Config, { services, metrics, webUiDir }: AppDep
       authRoutes(api, deps);
       userRoutes(api, deps);
       tokenRoutes(api, deps);
+      if (services.oidc) oidcRoutes(api, { config, oidc: services.oidc });
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },
     { prefix },

@@ -41,6 +41,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   }
   const services = createServices(storage, config);
+  try {
+    // Read now, so that an unreadable client_secret_file stops the start instead of the first sign-in.
+    services.oidc?.checkCredentials();
+  } catch (e) {
+    await storage.close().catch(() => {});
+    throw e;
+  }
   metrics?.observe(services);
   const app = buildApp(config, { services, metrics });
   app.log.info(
@@ -72,7 +79,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // once now, then on a timer for as long as the server runs.
   const report = (r: MaintenanceResult | Error) => {
     if (r instanceof Error) app.log.warn({ err: { message: r.message } }, 'maintenance failed');
-    else if (r.audit + r.throttle + r.sessions > 0) app.log.info({ pruned: r }, 'maintenance pruned old rows');
+    else if (r.audit + r.throttle + r.sessions + r.oidcStates > 0) app.log.info({ pruned: r }, 'maintenance pruned old rows');
   };
   report(await services.maintenance.runOnce());
   services.maintenance.start(config.maintenanceIntervalSeconds * 1000, report);

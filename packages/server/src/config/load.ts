@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
+import { checkIssuerTransport } from '../auth-methods/oidc/config.js';
 import { locateConfigFile, type ConfigLocation } from './locate.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting, type Settings } from './schema.js';
@@ -34,7 +35,6 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
  * from here (and adds it to the schema). LDAP's keys left when LDAP sign-in came.
  */
 export const NOT_YET_ACTED_ON: Readonly<Record<string, readonly string[]>> = {
-  oidc_providers: [],
   auth: [],
   totp: [],
 };
@@ -218,6 +218,7 @@ function crossCheck(c: Config): void {
     throw new ConfigError(`${settingName(c, 'sqlitePath')} (the SQLite file path) must not be empty`);
   }
   if (c.ldapEnable) crossCheckLdap(c);
+  checkIssuerTransport(c.oidcProviders, c.oidcAllowHttp);
 }
 
 /** LDAP settings that only make sense together; checked when LDAP is on. */
@@ -254,6 +255,9 @@ export function configWarnings(c: Config): string[] {
   }
   if (c.ldapEnable && !c.ldapNeedTls && !c.ldapStartTls && !isLoopbackHost(c.ldapServer)) {
     w.push(`LDAP passwords go to ${c.ldapServer} in clear text: set SEMAPHORE_LDAP_NEEDTLS=true (LDAPS) or SEMAUTH_LDAP_STARTTLS=true`);
+  }
+  if (c.oidcAllowHttp) {
+    w.push('SEMAUTH_OIDC_ALLOW_HTTP=true: OIDC providers on loopback addresses may be reached over plain HTTP — for tests and local development only');
   }
   const unused = provenance.get(c)?.notActedOn ?? [];
   if (unused.length > 0) {

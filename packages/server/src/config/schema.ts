@@ -8,6 +8,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/users.js';
 import {
   bool, int, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, text, webRoot, type Parser,
 } from './parsers.js';
+import { parseOidcProviders, type OidcProviderConfig } from '../auth-methods/oidc/config.js';
 
 export interface Setting<T> {
   /** Dotted path in config.json, e.g. `postgres.host`. */
@@ -255,6 +256,22 @@ export const settings = {
   ldapTimeoutMs: setting({
     key: 'ldap_timeout_ms', env: ['SEMAUTH_LDAP_TIMEOUT_MS'], default: 10_000, parse: int(100, 300_000),
     doc: 'LDAP: milliseconds each directory operation (bind, search, StartTLS) may take before the login answers `503`.',
+  }),
+  oidcProviders: setting({
+    key: 'oidc_providers', env: [], default: [] as readonly OidcProviderConfig[], parse: parseOidcProviders, secret: true,
+    doc: 'OIDC sign-in (config.json only): a map from provider id to `{display_name, provider_url, client_id | client_id_file, client_secret | client_secret_file, redirect_url, scopes, username_claim, name_claim, email_claim, color, icon, order}`, as in Semaphore. One button per provider on the sign-in page; the provider calls back at `<web root>/api/auth/oidc/<id>/redirect`. See the README\'s OIDC section.',
+  }),
+  oidcLinkLocal: setting({
+    key: 'oidc_link_local', env: ['SEMAUTH_OIDC_LINK_LOCAL'], default: false, parse: bool,
+    doc: 'OIDC: let a provider sign in a local (non-external) user whose e-mail it vouches for. Off: such a sign-in is refused (`error=oidc_conflict`) and only external users are signed in by OIDC.',
+  }),
+  oidcTimeoutSeconds: setting({
+    key: 'oidc_timeout_seconds', env: ['SEMAUTH_OIDC_TIMEOUT_SECONDS'], default: 10, parse: int(1, 120),
+    doc: 'OIDC: seconds each request to a provider (discovery, token, keys, userinfo) may take before the sign-in ends with `error=oidc_unavailable`.',
+  }),
+  oidcAllowHttp: setting({
+    key: 'oidc_allow_http', env: ['SEMAUTH_OIDC_ALLOW_HTTP'], default: false, parse: bool,
+    doc: 'OIDC, for tests and local development only: accept an `http://` provider_url on a loopback address (127.0.0.0/8, ::1, localhost). Remote providers must use https whatever this says. Warned about at every start.',
   }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,

@@ -92,3 +92,25 @@ export function logoutCookies(s: CookieSettings): string[] {
   if (s.uiMarker) lines.push(clearedUiMarkerCookie(s.secure));
   return lines;
 }
+
+/**
+ * The state cookie of an OIDC sign-in in flight (auth-methods/oidc/): the
+ * flow's secret, HttpOnly, SameSite=Lax (sent on the provider's top-level
+ * redirect back, not on cross-site subrequests), limited to the callback's
+ * path and to the sign-in's 10 minutes. The callback clears it, whatever
+ * its outcome.
+ */
+export const OIDC_STATE_COOKIE_NAME = 'semauth_oidc_state';
+
+export function oidcStateCookie(value: string, path: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${OIDC_STATE_COOKIE_NAME}=${value}; Path=${path}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+export function clearedOidcStateCookie(path: string, secure: boolean): string {
+  return `${OIDC_STATE_COOKIE_NAME}=; Path=${path}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+/** The value of the first cookie called exactly `name` in a Cookie header, or null. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  return header === undefined ? null : (cookieValues(header, name)[0] ?? null);
+}

@@ -68,8 +68,9 @@ function operation(route: CollectedRoute, apiPrefix: string) {
 export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    // Routes marked `hide` (the document itself, the health probes) are not Semaphore's API.
-    if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: boolean } | undefined)?.hide === true) return;
+    // Hidden: routes that are not part of the Semaphore JSON API (the document itself,
+    // the health probes, the OIDC redirects a browser follows).
+    if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: unknown } | undefined)?.hide === true) return;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push({ method, url: r.url, schema: (r.schema as Record<string, unknown> | undefined) ?? {} });

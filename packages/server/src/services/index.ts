@@ -1,5 +1,6 @@
 /** Wires the services over a Storage. One place, so app, CLI and tests agree. */
 import { firstFactorMethods } from '../auth-methods/index.js';
+import { createOidcService, type OidcService } from '../auth-methods/oidc/index.js';
 import type { Config } from '../config/schema.js';
 import { PasswordHasher } from '../crypto/passwords.js';
 import type { Storage } from '../storage/types.js';
@@ -24,6 +25,8 @@ export interface Services {
   readiness: Readiness;
   /** Load of the password hashing threads (read by metrics). */
   hashing: { readonly queued: number };
+  /** OIDC sign-in; null when no provider is configured. */
+  oidc: OidcService | null;
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
@@ -49,6 +52,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
   const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
+  const oidc = createOidcService(config, { states: storage.oidcStates, users, sessions, audit, now });
   const readiness = new Readiness(storage);
-  return { audit, sessions, tokens, users, login, throttle, maintenance, readiness, hashing: hasher };
+  return { audit, sessions, tokens, users, login, throttle, maintenance, oidc, readiness, hashing: hasher };
 }

@@ -21,6 +21,19 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
+/** What the session was started by; the cookie is the same whatever it says. */
+export interface SessionStart {
+  /** The sign-in method that vouched for the user (`password`, `ldap`, `oidc`), as the audit trail names it. */
+  method: string;
+  /**
+   * True when the method already proved a second factor, so no TOTP step
+   * applies to this session: OIDC sign-ins are trusted to the provider's own
+   * MFA. The TOTP work marks sessions of users with TOTP unverified unless
+   * this is true; today every session is fully signed in.
+   */
+  secondFactorSatisfied: boolean;
+}
+
 export interface NewSession {
   cookieValue: string;
   sessionId: string;
@@ -53,7 +66,7 @@ export class SessionService {
   }
 
   /** Starts a session; the answer says what the cookie holds and how long it lives. */
-  async create(userId: number): Promise<NewSession> {
+  async create(userId: number, _start: SessionStart): Promise<NewSession> {
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;

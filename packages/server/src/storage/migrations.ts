@@ -151,10 +151,32 @@ function identityKeys(): Migration {
   };
 }
 
+/**
+ * OIDC sign-ins in flight (auth-methods/oidc/): one row from the start of a
+ * sign-in to its callback, consumed there (or pruned once expired). No secret
+ * is stored: the key is a hash of the browser's state cookie.
+ */
+function oidcStates(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('oidc_states')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('return_to', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('oidc_states_expires').on('oidc_states').column('expires_at').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_identity_keys': identityKeys() };
+      return { '0001_initial': initial(dialect), '0002_identity_keys': identityKeys(), '0005_oidc_states': oidcStates() };
     },
   };
 }

@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
+import { KyselyOidcStateStore } from './kysely/oidc-states.js';
 import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
@@ -69,6 +70,7 @@ function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: ()
     tokens: new KyselyTokenStore(db, stats),
     throttle: new KyselyThrottleStore(db, stats),
     audit: new KyselyAuditStore(db, stats),
+    oidcStates: new KyselyOidcStateStore(db, stats),
     migrate,
     migrationStatus: () => migrationStatus(db, dialect),
     async ping() {

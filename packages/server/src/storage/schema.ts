@@ -67,6 +67,16 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** One OIDC sign-in in flight (migration 0005): keyed by a hash of the browser's state cookie, consumed once. */
+export interface OidcStatesTable {
+  id: string;
+  provider: string;
+  redirect_uri: string;
+  return_to: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_keys: UserKeysTable;
@@ -74,4 +84,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  oidc_states: OidcStatesTable;
 }

@@ -164,6 +164,36 @@ export interface MigrationStatus {
   unknown: string[];
 }
 
+/**
+ * An OIDC sign-in between its start and the provider's callback. It holds
+ * nothing secret: its key is a SHA-256 of the secret in the browser's state
+ * cookie, from which the state, nonce and PKCE verifier are derived again at
+ * the callback (auth-methods/oidc/flow-secret.ts).
+ */
+export interface OidcStateRecord {
+  /** SHA-256 hex of the state cookie's secret. */
+  id: string;
+  /** The provider id the sign-in was started with. */
+  provider: string;
+  /** The redirect_uri sent in the authorization request; the token request must repeat it. */
+  redirectUri: string;
+  /** Where to send the browser afterwards: a checked same-site path below the web root, or null for the web root. */
+  returnTo: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OidcStateStore {
+  create(state: OidcStateRecord): Promise<void>;
+  /**
+   * Deletes the record and returns it, atomically: of any number of callbacks
+   * carrying the same cookie, on any number of instances, one gets it.
+   */
+  consume(id: string): Promise<OidcStateRecord | undefined>;
+  /** Deletes records that expired before `before`. Returns how many. */
+  prune(before: number): Promise<number>;
+}
+
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
@@ -176,6 +206,7 @@ export interface Storage {
   readonly tokens: TokenStore;
   readonly throttle: ThrottleStore;
   readonly audit: AuditStore;
+  readonly oidcStates: OidcStateStore;
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;

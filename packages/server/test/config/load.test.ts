@@ -273,13 +273,12 @@ describe("Semaphore's sign-in settings semauth does not act on yet", () => {
 
   it('earn one warning at start that lists every one that is set', () => {
     const file = configFile({
-      oidc_providers: { github: { client_id: 'x' } },
       auth: { totp: { enabled: true } },
       totp: { enabled: true },
     });
     const warnings = warningsOf({ env: {}, configFile: file });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: oidc_providers, auth, totp');
+    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: auth, totp');
   });
 
   it('stay quiet when those settings are absent, empty or off, as in a stock Semaphore config.json', () => {
@@ -288,9 +287,12 @@ describe("Semaphore's sign-in settings semauth does not act on yet", () => {
     expect(warningsOf({ env: {} })).toEqual([]);
   });
 
-  it('leave out what semauth acts on: LDAP', () => {
-    const file = configFile({ ldap_enable: true, ldap_server: '127.0.0.1:389', ldap_searchdn: 'ou=people,dc=example,dc=com', oidc_providers: { x: {} } });
-    expect(loadConfig({ env: {}, configFile: file }).ldapEnable).toBe(true);
+  it('leave out what semauth acts on: LDAP and OIDC', () => {
+    const file = configFile({
+      ldap_enable: true, ldap_server: '127.0.0.1:389', ldap_searchdn: 'ou=people,dc=example,dc=com',
+      oidc_providers: { github: { provider_url: 'https://token.actions.githubusercontent.com', client_id: 'x' } },
+    });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ ldapEnable: true, oidcProviders: [expect.objectContaining({ id: 'github' })] });
     expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
   });
 });

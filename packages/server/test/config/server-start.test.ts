@@ -45,13 +45,13 @@ describe('semauth server with a config.json', () => {
     expect(r.errLines).toEqual(['semauth: config key "admin_password" must be 12 to 1024 characters long']);
   });
 
-  it("Semaphore's OIDC and TOTP settings, not acted on yet, earn one warning at start listing them", async () => {
-    const file = configFile({ oidc_providers: { github: { client_id: 'x' } }, auth: { totp: { enabled: true } } });
+  it("Semaphore's TOTP settings, not acted on yet, earn one warning at start listing them", async () => {
+    const file = configFile({ auth: { totp: { enabled: true } } });
     const server = await startServerProcess({ env: { SEMAUTH_CONFIG: file } });
     try {
       const lines = server.output().split('\n').filter((l) => l.includes('not supported by semauth yet'));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('these Semaphore sign-in settings are not supported by semauth yet and have no effect: oidc_providers, auth');
+      expect(lines[0]).toContain('these Semaphore sign-in settings are not supported by semauth yet and have no effect: auth');
     } finally {
       await server.stop();
     }

@@ -219,13 +219,23 @@ function signInFailure(error: unknown): string {
   return describeError(error);
 }
 
-/** Reasons a failed OIDC sign-in comes back with; anything else is named as it came. */
+/**
+ * Reasons a failed OIDC sign-in comes back with (the server's list:
+ * packages/server/src/auth-methods/oidc/failures.ts); anything else is named
+ * as it came.
+ */
 const OIDC_FAILURES: Record<string, string> = {
   oidc_state: 'The sign-in with your identity provider expired or was started in another window. Try again.',
   oidc_unavailable: 'Your identity provider could not be reached. Try again shortly.',
   oidc_denied: 'Your identity provider did not sign you in.',
   access_denied: 'Your identity provider did not sign you in.',
+  oidc_token: 'The answer from your identity provider could not be verified, so you were not signed in. Try again; if it keeps happening, tell your administrator.',
   oidc_user: 'Your identity provider signed you in, but this server has no account you may use with it. Ask your administrator.',
+  oidc_conflict: 'Your identity provider signed you in, but an account here with the same e-mail address or username is not linked to it. Sign in with that account\'s password, or ask your administrator.',
+  oidc_disabled: 'Your account is disabled. Ask your administrator.',
+  oidc_provider: 'This server has no such identity provider.',
+  oidc_redirect: 'Signing in was refused: the page to return to is not on this site.',
+  oidc_failed: 'Signing in failed on this server. Try again shortly.',
 };
 
 function oidcFailure(reason: string): string {

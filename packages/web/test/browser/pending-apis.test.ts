@@ -80,6 +80,8 @@ describe('OIDC sign-in', () => {
     await page.goto(`${server.url}/?error=oidc_unavailable`);
     await page.waitForURL(`${server.url}/auth/login?error=oidc_unavailable`);
     await page.getByRole('alert').filter({ hasText: 'Your identity provider could not be reached.' }).waitFor();
+    await page.goto(`${server.url}/auth/login?error=oidc_conflict`);
+    await page.getByRole('alert').filter({ hasText: 'an account here with the same e-mail address or username is not linked to it' }).waitFor();
     await page.goto(`${server.url}/auth/login?error=${encodeURIComponent('<b>odd</b> reason')}`);
     await page.getByRole('alert').filter({ hasText: 'Signing in failed (boddbreason).' }).waitFor();
   });
