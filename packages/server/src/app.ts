@@ -21,7 +21,7 @@ import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
-import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
 import { registerMetrics } from './metrics/http.js';
 import { Metrics } from './metrics/registry.js';
 import type { Services } from './services/index.js';
@@ -32,15 +32,17 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Where the built web UI is; default: this package's dist/web. */
   webUiDir?: string;
+  /** Log lines go here instead of stdout (tests read them). */
+  logDestination?: LogDestination;
 }
 
 export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services, metrics, webUiDir }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, metrics, webUiDir, logDestination }: AppDeps): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, logDestination),
     // X-Request-Id: a new id per request, or a trusted proxy's (http/request-id.ts);
     // every log line of the request carries it as `request_id`.
     genReqId: requestIdGenerator(config),

@@ -89,7 +89,7 @@ export function formatPretty(line: string, color: boolean): string {
 }
 
 /** A pino destination that prints each line through formatPretty. */
-export function prettyDestination(out: NodeJS.WritableStream & { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env) {
+export function prettyDestination(out: { write(text: string): unknown; isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env) {
   const color = out.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {
     write(chunk: string): void {

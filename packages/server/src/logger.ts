@@ -25,16 +25,25 @@ export function redactUrl(url: string): string {
     .replace(/(?:[A-Za-z0-9_=-]|%[0-9A-Fa-f]{2}){16,}/g, '[redacted]');
 }
 
+/** Where log lines go: stdout unless given (tests read them from a stream of their own). */
+export interface LogDestination {
+  write(line: string): void;
+  /** A terminal: `auto` then means the readable format. */
+  isTTY?: boolean;
+}
+
 /** `auto` is pretty on a terminal and JSON everywhere else (pipes, files, journald, containers). */
 export function resolvedLogFormat(config: Pick<Config, 'logFormat'>, stdout: { isTTY?: boolean } = process.stdout): 'json' | 'pretty' {
   if (config.logFormat !== 'auto') return config.logFormat;
   return stdout.isTTY === true ? 'pretty' : 'json';
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions(config: Config, destination?: LogDestination): FastifyServerOptions['logger'] {
+  const out = destination ?? process.stdout;
+  const pretty = resolvedLogFormat(config, out) === 'pretty';
   return {
     level: config.logLevel,
-    ...(resolvedLogFormat(config) === 'pretty' ? { stream: prettyDestination(process.stdout) } : {}),
+    ...(pretty ? { stream: prettyDestination(out) } : destination ? { stream: destination } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',

@@ -76,7 +76,7 @@ describe('not ready', () => {
   it('a database without this release\'s migrations: 503 SCHEMA_NOT_CURRENT naming them; health stays 200', async () => {
     const config = loadConfig({ env: { ...(await freshDatabaseEnv()), ...FAST_HASHING_ENV, SEMAUTH_LOG_LEVEL: 'silent' } });
     const storage = await openStorage(config); // never migrated
-    const app = buildApp(config, { storage, services: createServices(storage, config) });
+    const app = buildApp(config, { services: createServices(storage, config) });
     const origin = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const r = await http('GET', `${origin}/api/ready`);
