@@ -31,8 +31,18 @@ function clean(text: string | null, max: number): string | null {
   return text.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
+/** Told of every event once it is recorded (metrics count logins and tokens this way). */
+export type AuditListener = (event: AuditEvent, detail: Readonly<Record<string, unknown>> | null) => void;
+
 export class AuditService {
+  private readonly listeners: AuditListener[] = [];
+
   constructor(private readonly store: AuditStore, private readonly now: Clock) {}
+
+  /** Adds a listener; it must be quick and must not throw (a throw is ignored). */
+  onRecord(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
 
   async record(
     event: AuditEvent,
@@ -48,6 +58,13 @@ export class AuditService {
       userAgent: clean(ctx.userAgent, 512),
       detail: subject.detail ?? null,
     });
+    for (const listener of this.listeners) {
+      try {
+        listener(event, subject.detail ?? null);
+      } catch {
+        // An observer never fails the event it observes.
+      }
+    }
   }
 
   /** Deletes entries older than the retention; at most `limit` per call when given. */

@@ -25,6 +25,9 @@ export interface AuthCacheOptions {
   maxEntries: number;
   /** True when another connection committed since the previous call. */
   changed: () => boolean;
+  /** Told of each lookup answered from memory / from the database (metrics). */
+  onHit?: (() => void) | undefined;
+  onMiss?: (() => void) | undefined;
 }
 
 class AuthCache {
@@ -78,7 +81,11 @@ class AuthCache {
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
     await this.validate();
     const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.opts.onHit?.();
+      return hit;
+    }
+    this.opts.onMiss?.();
     const generation = this.generation;
     const value = await load();
     // Frozen: the same object is handed to every request that hits it.
@@ -101,7 +108,11 @@ class AuthCache {
     await this.validate();
     const hit = map.get(key);
     const user = hit && this.users.get(hit.userId);
-    if (hit !== undefined && user !== undefined) return join(hit, user);
+    if (hit !== undefined && user !== undefined) {
+      this.opts.onHit?.();
+      return join(hit, user);
+    }
+    this.opts.onMiss?.();
     const generation = this.generation;
     const loaded = await load();
     if (loaded !== undefined && generation === this.generation) {

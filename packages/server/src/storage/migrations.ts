@@ -8,6 +8,17 @@ import { identityKey } from '../identity.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
+/** The database holds a migration this release does not know: a later release migrated it. */
+export class NewerSchemaError extends Error {
+  override name = 'NewerSchemaError';
+  constructor(readonly migration: string) {
+    super(
+      `the database was migrated by a later semauth release (its migration ${migration} is unknown to this one): ` +
+        'run that release or a later one, or restore a backup made before the upgrade',
+    );
+  }
+}
+
 function initial(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {

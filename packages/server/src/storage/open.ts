@@ -15,17 +15,25 @@ import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
 import { withAuthCache } from './auth-cache.js';
-import { migrationProvider } from './migrations.js';
+import { NewerSchemaError, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
-import type { Storage, StorageStats } from './types.js';
+import type { MigrationStatus, Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
 import { createDirectories, createPrivateFile, pathExists } from './sqlite-file.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
 
-export interface OpenOptions {
+/** Optional observers of what the storage does internally (metrics listen here). */
+export interface StorageObservers {
+  /** An authentication lookup answered from the in-memory cache (SQLite only). */
+  authCacheHit?: () => void;
+  /** An authentication lookup that had to read the database (SQLite only, cache on). */
+  authCacheMiss?: () => void;
+}
+
+export interface OpenOptions extends StorageObservers {
   /**
    * Whether a missing SQLite file may be created (default true). Commands
    * that only read say no: pointed at the wrong place, they must fail rather
@@ -38,6 +46,18 @@ export interface OpenOptions {
 
 export async function openStorage(config: Config, opts: OpenOptions = {}): Promise<Storage> {
   return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
+}
+
+async function migrationStatus(db: Kysely<Database>, dialect: Storage['dialect']): Promise<MigrationStatus> {
+  const known = await new Migrator({ db, provider: migrationProvider(dialect) }).getMigrations();
+  const pending = known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const names = new Set(known.map((m) => m.name));
+  // Kysely's own bookkeeping table; absent on a database never migrated.
+  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (r) => r.rows.map((row) => row.name),
+    () => [] as string[],
+  );
+  return { pending, unknown: applied.filter((name) => !names.has(name)) };
 }
 
 /**
@@ -80,6 +100,7 @@ function assemble(
     audit: new KyselyAuditStore(db, stats),
     oidcStates: new KyselyOidcStateStore(db, stats),
     migrate,
+    migrationStatus: () => migrationStatus(db, dialect),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -93,7 +114,10 @@ function assemble(
 
 async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
-  if (error) throw error;
+  if (!error) return;
+  // Kysely's words for a database that a later release has migrated (a rollback, say).
+  const unknown = /previously executed migration (\S+) is missing/.exec(String((error as Error)?.message));
+  throw unknown ? new NewerSchemaError(unknown[1]!) : error;
 }
 
 /**
@@ -154,25 +178,33 @@ export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?
     commits.close();
     await storage.close();
   };
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted });
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.authCacheHit, onMiss: opts.authCacheMiss });
 }
 
 async function openPostgres(config: Config): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
   return assemble(db, 'postgres', async () => {
-    // Instances starting at the same moment on an empty database take turns:
-    // one session-level advisory lock around the whole run, the creation of
-    // Kysely's bookkeeping tables included (Kysely's own lock comes after
-    // that, and CREATE TABLE IF NOT EXISTS is not safe under concurrency in
-    // PostgreSQL; Kysely 0.28 happens to tolerate the race, we do not rely
-    // on it). Released below, or by PostgreSQL if this process dies.
-    await db.connection().execute(async (conn) => {
-      await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
-      try {
-        await runMigrations(conn, 'postgres');
-      } finally {
-        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(conn);
-      }
-    });
+    // Migrations run on a connection of their own, without the statement
+    // timeout of the request pool: waiting for another instance's migration
+    // (the lock below) or rewriting a large table may take longer.
+    const migrator = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config, { max: 1, timeouts: false }) }) });
+    try {
+      // Instances starting at the same moment on an empty database take turns:
+      // one session-level advisory lock around the whole run, the creation of
+      // Kysely's bookkeeping tables included (Kysely's own lock comes after
+      // that, and CREATE TABLE IF NOT EXISTS is not safe under concurrency in
+      // PostgreSQL; Kysely 0.28 happens to tolerate the race, we do not rely
+      // on it). Released below, or by PostgreSQL if this process dies.
+      await migrator.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
+        try {
+          await runMigrations(conn, 'postgres');
+        } finally {
+          await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(conn);
+        }
+      });
+    } finally {
+      await migrator.destroy();
+    }
   });
 }

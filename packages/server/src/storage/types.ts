@@ -159,6 +159,11 @@ export interface AuditStore {
   prune(before: number, limit?: number): Promise<number>;
 }
 
+export interface MigrationStatus {
+  pending: string[];
+  unknown: string[];
+}
+
 /**
  * An OIDC sign-in between its start and the provider's callback. It holds
  * nothing secret: its key is a SHA-256 of the secret in the browser's state
@@ -205,6 +210,11 @@ export interface Storage {
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Migrations of this release not applied to the database (`pending`), and
+   * applied ones this release does not know (`unknown`: a newer release ran).
+   */
+  migrationStatus(): Promise<MigrationStatus>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
