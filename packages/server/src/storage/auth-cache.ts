@@ -1,31 +1,66 @@
 /**
  * A bounded read cache for the three lookups every authenticated request
  * makes (token by hash, session by id, user by id), wrapped around a
- * Storage so that services and routes do not know it exists.
+ * Storage so that services and routes do not know it exists. One
+ * implementation for both dialects; each brings its own signal for "has
+ * another connection changed anything?" (`changed`): SQLite's
+ * `PRAGMA data_version` (sqlite-handle.ts), PostgreSQL's `auth_epoch`
+ * counter (pg-epoch.ts).
  *
- * Revocation stays immediate — the rule that decides where this may be used:
- * - Before every cached read, after the request arrived, `changed()` says
- *   whether any *other* database connection committed since it was last
- *   asked (SQLite: `PRAGMA data_version`, which the CLI's writes move). If
- *   so, everything is dropped. Reads arriving in the same turn of the event
- *   loop share one such look (see validate).
+ * Revocation stays exact — on every instance, from the request after it:
+ * - Before every cached read, after the request arrived, a look at the
+ *   signal says whether another connection committed a change since the
+ *   previous look. If so, everything is dropped. Reads share looks (see
+ *   validate): a read waits for the next look that has not yet begun.
  * - Every write made through this Storage updates or drops the entries it
  *   affects before it returns.
  * - A read that overlapped a write or a drop is not cached (generation count),
  *   so a row read just before a revocation can never be stored after it.
- * It is therefore only for a database whose every foreign write `changed()`
- * sees on the very next request: SQLite, not PostgreSQL, where other
- * instances commit without this process learning of it in time.
+ * - A look that fails (e.g. PostgreSQL's signal connection was lost) drops
+ *   everything, and the reads waiting for it go to the database uncached,
+ *   until a look succeeds again.
+ *
+ * THE RULE FOR NEW STORE METHODS. A signal only works if every change that
+ * can make a cached entry wrong moves it. On SQLite every commit does. On
+ * PostgreSQL the database moves `auth_epoch` itself, by triggers on
+ * `users`, `api_tokens` and `sessions` (migrations.ts): a new write method on
+ * those tables needs nothing more. A new table or column that authentication
+ * reads through this cache needs the same trigger in a migration, and the
+ * test that lists every store method (test/postgres/auth-epoch.test.ts)
+ * fails until each one is listed with what it must do to the epoch. Here,
+ * each wrapper below must implement every method of its interface (the
+ * compiler insists); a write goes through `write`, dropping what it touches.
  */
 import { BoundedMap } from './bounded-map.js';
 import type { SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
 
-export interface AuthCacheOptions {
+/** Optional observers, e.g. for metrics. Called once per cached lookup. */
+export interface AuthCacheHooks {
+  /** Served from memory. */
+  onHit?: () => void;
+  /** Read from the database (not cached yet, or no look could vouch for the cache). */
+  onMiss?: () => void;
+}
+
+export interface AuthCacheOptions extends AuthCacheHooks {
   /** Most entries kept per kind (tokens, sessions, users). */
   maxEntries: number;
-  /** True when another connection committed since the previous call. */
-  changed: () => boolean;
+  /**
+   * True when another connection may have changed what this cache holds
+   * since the previous call. It must look at the database after it is
+   * called. Throwing (or rejecting) means "cannot tell".
+   */
+  changed: () => boolean | Promise<boolean>;
+  /**
+   * Drop everything at least this often (ms), whether or not the signal
+   * moved. For PostgreSQL, where "last used" times written by other
+   * instances do not move the signal (so that they reach this cache within
+   * a minute). Never needed for revocation.
+   */
+  refreshMs?: number;
 }
+
+const noop = () => {};
 
 class AuthCache {
   readonly tokens: BoundedMap<string, TokenRecord>;
@@ -33,42 +68,78 @@ class AuthCache {
   readonly users: BoundedMap<number, UserRecord>;
   /** Moves on every write and every drop; a read caches only if it did not move meanwhile. */
   generation = 0;
+  readonly hit: () => void;
+  readonly miss: () => void;
+  /** The look that has not begun yet: reads asking now wait for it. */
+  private next: Promise<boolean> | null = null;
+  /** The look under way (asynchronous signals only); the next one begins after it. */
+  private inFlight: Promise<void> | null = null;
+  private clearedAt = Date.now();
 
   constructor(private readonly opts: AuthCacheOptions) {
     this.tokens = new BoundedMap(opts.maxEntries);
     this.sessions = new BoundedMap(opts.maxEntries);
     this.users = new BoundedMap(opts.maxEntries);
+    this.hit = opts.onHit ?? noop;
+    this.miss = opts.onMiss ?? noop;
   }
 
-  private check: Promise<void> | null = null;
-
   /**
-   * Resolves once commits by other connections have been looked for (and
-   * everything dropped if there were any) at a moment after the caller
-   * arrived. Every read asking during one turn of the event loop waits for
-   * the same look, taken in that turn's check phase (setImmediate): after
-   * every request read from a socket in the turn's poll phase has arrived.
-   * Each request is still checked after it arrived — one look per turn
-   * instead of one per request. A failing look fails the reads, never
-   * lets them through.
+   * Resolves true once the signal has been looked at at a moment after the
+   * caller arrived (everything dropped if it moved), false when the look
+   * failed: then the caller must read the database and keep nothing.
+   *
+   * Every read asking before a look begins waits for that same look. It
+   * begins in the check phase of the loop turn (setImmediate), after every
+   * request read from a socket in the turn's poll phase, and never while the
+   * previous look is still in flight (PostgreSQL): the reads that arrive
+   * meanwhile wait for the next one. So each request is checked by a look
+   * that began after it arrived, and under load one look serves all the
+   * requests that arrived during the previous one.
    */
-  validate(): Promise<void> {
-    return (this.check ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.check = null;
-        try {
-          if (this.opts.changed()) this.clear();
-          resolve();
-        } catch (e) {
-          this.clear();
-          reject(e);
-        }
-      });
+  validate(): Promise<boolean> {
+    return (this.next ??= new Promise<boolean>((resolve) => {
+      const begin = () => {
+        this.next = null;
+        resolve(this.look());
+      };
+      if (this.inFlight) void this.inFlight.then(() => setImmediate(begin));
+      else setImmediate(begin);
     }));
+  }
+
+  private look(): boolean | Promise<boolean> {
+    if (this.opts.refreshMs !== undefined && Date.now() - this.clearedAt >= this.opts.refreshMs) this.clear();
+    let moved: boolean | Promise<boolean>;
+    try {
+      moved = this.opts.changed();
+    } catch {
+      return this.lost();
+    }
+    if (typeof moved === 'boolean') return this.seen(moved);
+    const done = moved.then(
+      (m) => this.seen(m),
+      () => this.lost(),
+    );
+    this.inFlight = done.then(() => {
+      this.inFlight = null;
+    });
+    return done;
+  }
+
+  private seen(moved: boolean): true {
+    if (moved) this.clear();
+    return true;
+  }
+
+  private lost(): false {
+    this.clear();
+    return false;
   }
 
   clear(): void {
     this.generation++;
+    this.clearedAt = Date.now();
     this.tokens.clear();
     this.sessions.clear();
     this.users.clear();
@@ -76,9 +147,16 @@ class AuthCache {
 
   /** A read through the cache: `load` runs on a miss and its result is kept if still current. */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    await this.validate();
+    if (!(await this.validate())) {
+      this.miss();
+      return load();
+    }
     const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.hit();
+      return hit;
+    }
+    this.miss();
     const generation = this.generation;
     const value = await load();
     // Frozen: the same object is handed to every request that hits it.
@@ -87,7 +165,7 @@ class AuthCache {
   }
 
   /**
-   * A record and its user (token or session, then user): one check for
+   * A record and its user (token or session, then user): one look for
    * foreign commits and two map lookups on a hit; on a miss, one joined read
    * whose two parts are kept if still current.
    */
@@ -98,10 +176,17 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
-    await this.validate();
+    if (!(await this.validate())) {
+      this.miss();
+      return load();
+    }
     const hit = map.get(key);
     const user = hit && this.users.get(hit.userId);
-    if (hit !== undefined && user !== undefined) return join(hit, user);
+    if (hit !== undefined && user !== undefined) {
+      this.hit();
+      return join(hit, user);
+    }
+    this.miss();
     const generation = this.generation;
     const loaded = await load();
     if (loaded !== undefined && generation === this.generation) {

@@ -1,7 +1,8 @@
 /**
  * Opens the configured database and assembles the Storage from the shared
  * Kysely stores. The two dialects differ only in how they connect, how
- * concurrent migrations are serialised, and in SQLite's auth cache.
+ * concurrent migrations are serialised, and in the signal their auth cache
+ * watches for other connections' changes.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,18 +14,34 @@ import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
-import { withAuthCache } from './auth-cache.js';
+import { withAuthCache, type AuthCacheHooks } from './auth-cache.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
+import { pgConnectionConfig } from './pg-connection.js';
+import { EpochWatch } from './pg-epoch.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
 
-export async function openStorage(config: Config): Promise<Storage> {
-  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { authCacheEntries: config.authCacheEntries });
+/**
+ * Drop the whole PostgreSQL auth cache at least this often: "last used"
+ * times written by other instances (at most once a minute each) do not move
+ * the epoch, and session idle expiry reads them.
+ */
+const PG_CACHE_REFRESH_MS = 60_000;
+
+export interface StorageHooks extends AuthCacheHooks {
+  /** PostgreSQL: the auth cache's signal connection came up (true) or was lost (false). */
+  onAuthSignal?: (up: boolean, error?: Error) => void;
+}
+
+export async function openStorage(config: Config, hooks: StorageHooks = {}): Promise<Storage> {
+  return config.dialect === 'postgres'
+    ? openPostgres(config, hooks)
+    : openSqlite(config.sqlitePath, { authCacheEntries: config.authCacheEntries, hooks });
 }
 
 function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: () => Promise<void>, extra: { close?: () => Promise<void> } = {}): Storage {
@@ -58,7 +75,7 @@ async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']):
  * auth-cache.ts): safe here because every commit by another process is seen
  * by watchCommits (SQLite's data_version) on each read.
  */
-export function openSqlite(path: string, opts: { authCacheEntries?: number } = {}): Storage {
+export function openSqlite(path: string, opts: { authCacheEntries?: number; hooks?: AuthCacheHooks } = {}): Storage {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -101,12 +118,19 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number } = {
     commits.close();
     await storage.close();
   };
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted });
+  const { onHit, onMiss } = opts.hooks ?? {};
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit, onMiss });
 }
 
-async function openPostgres(config: Config): Promise<Storage> {
+/**
+ * `config.authCacheEntries` > 0 caches token, session and user lookups
+ * (auth-cache.ts), checked against the `auth_epoch` counter that the
+ * database moves with every change to them (pg-epoch.ts): exact across
+ * instances.
+ */
+async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
-  return assemble(db, 'postgres', async () => {
+  const storage = assemble(db, 'postgres', async () => {
     // Instances starting at the same moment on an empty database take turns:
     // one session-level advisory lock around the whole run, the creation of
     // Kysely's bookkeeping tables included (Kysely's own lock comes after
@@ -122,4 +146,19 @@ async function openPostgres(config: Config): Promise<Storage> {
       }
     });
   });
+  if (config.authCacheEntries === 0) return storage;
+  const connection = pgConnectionConfig(config);
+  const watch = new EpochWatch({
+    // Its own name, so that operators (and tests) can tell it from the pool's connections.
+    connection: { ...connection, application_name: `${connection.application_name ?? 'semauth'} auth-epoch` },
+    onStateChange: hooks.onAuthSignal,
+  });
+  const close = async () => {
+    await watch.close();
+    await storage.close();
+  };
+  return withAuthCache(
+    { ...storage, close },
+    { maxEntries: config.authCacheEntries, changed: () => watch.changed(), refreshMs: PG_CACHE_REFRESH_MS, onHit: hooks.onHit, onMiss: hooks.onMiss },
+  );
 }
