@@ -67,8 +67,9 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
 
   if (opts.handleSignals) {
     if (config.debugStats) {
-      // Opt-in counters for bench/ (writes per request): stderr only, on request.
-      process.on('SIGUSR2', () => process.stderr.write(`semauth-stats ${JSON.stringify({ writes: storage.stats.writes })}\n`));
+      // Opt-in counters for bench/ (writes per request, requests per auth cache look): stderr only, on request.
+      const { stats } = storage;
+      process.on('SIGUSR2', () => process.stderr.write(`semauth-stats ${JSON.stringify({ writes: stats.writes, cache_looks: stats.cacheLooks })}\n`));
     }
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {

@@ -32,7 +32,7 @@
  * compiler insists); a write goes through `write`, dropping what it touches.
  */
 import { BoundedMap } from './bounded-map.js';
-import type { SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
+import type { SessionRecord, SessionStore, Storage, StorageStats, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
 
 /** Optional observers, e.g. for metrics. Called once per cached lookup. */
 export interface AuthCacheHooks {
@@ -76,7 +76,10 @@ class AuthCache {
   private inFlight: Promise<void> | null = null;
   private clearedAt = Date.now();
 
-  constructor(private readonly opts: AuthCacheOptions) {
+  constructor(
+    private readonly opts: AuthCacheOptions,
+    private readonly stats: StorageStats,
+  ) {
     this.tokens = new BoundedMap(opts.maxEntries);
     this.sessions = new BoundedMap(opts.maxEntries);
     this.users = new BoundedMap(opts.maxEntries);
@@ -109,6 +112,7 @@ class AuthCache {
   }
 
   private look(): boolean | Promise<boolean> {
+    this.stats.cacheLooks++;
     if (this.opts.refreshMs !== undefined && Date.now() - this.clearedAt >= this.opts.refreshMs) this.clear();
     let moved: boolean | Promise<boolean>;
     try {
@@ -339,7 +343,7 @@ class CachedUserStore implements UserStore {
 
 /** `storage` with its token, session and user lookups cached (see the rules above). */
 export function withAuthCache(storage: Storage, opts: AuthCacheOptions): Storage {
-  const cache = new AuthCache(opts);
+  const cache = new AuthCache(opts, storage.stats);
   return {
     ...storage,
     users: new CachedUserStore(storage.users, cache),

@@ -45,7 +45,7 @@ export async function openStorage(config: Config, hooks: StorageHooks = {}): Pro
 }
 
 function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: () => Promise<void>, extra: { close?: () => Promise<void> } = {}): Storage {
-  const stats: StorageStats = { writes: 0 };
+  const stats: StorageStats = { writes: 0, cacheLooks: 0 };
   return {
     dialect,
     stats,

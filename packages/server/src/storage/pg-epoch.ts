@@ -15,7 +15,11 @@
  *
  * One dedicated connection per instance (not the pool: a look must never
  * queue behind requests' queries), one prepared single-row read per look,
- * shared by all requests waiting for it.
+ * shared by all requests waiting for it. Looks are the one database
+ * round trip left on the cached path, so they skip what `pg` does for a
+ * general query (a Describe, a result object, type parsing): a look is a
+ * pre-built Bind/Execute/Sync of the prepared statement, sent through
+ * `pg`'s Submittable interface, whose only answer is one text value.
  *
  * A lost connection (killed, timed out, the database gone): looks fail at
  * once, so the cache is dropped and requests read the database, until it is
@@ -32,7 +36,68 @@ export const LOOK_TIMEOUT_MS = 2000;
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 2000;
 
-const LOOK = { name: 'semauth_auth_epoch', text: 'select value from auth_epoch where id = 1', rowMode: 'array' } as const;
+const STATEMENT = 'semauth_auth_epoch';
+const PREPARE = { name: STATEMENT, text: 'select value from auth_epoch where id = 1' };
+
+/**
+ * Bind (unnamed portal, the prepared statement, no parameters, text
+ * results), Execute (all rows), Sync — the extended query protocol's
+ * messages (https://www.postgresql.org/docs/current/protocol-message-formats.html).
+ */
+const LOOK_MESSAGES = (() => {
+  const message = (type: string, ...body: Buffer[]) => {
+    const head = Buffer.alloc(5);
+    head.write(type, 0, 'latin1');
+    head.writeInt32BE(4 + body.reduce((n, b) => n + b.length, 0), 1);
+    return Buffer.concat([head, ...body]);
+  };
+  const text = (s: string) => Buffer.from(`${s}\0`, 'utf8');
+  const int16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
+  const int32 = (n: number) => Buffer.from([n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
+  return Buffer.concat([message('B', text(''), text(STATEMENT), int16(0), int16(0), int16(0)), message('E', text(''), int32(0)), message('S')]);
+})();
+
+/**
+ * One look, as a `pg` Submittable: the client hands it the answers to its
+ * messages in order and calls back once, with the value or the error.
+ */
+class Look {
+  private value: string | null = null;
+  private error: Error | undefined;
+
+  constructor(public callback: ((error: Error | undefined, value?: string | null) => void) | null) {}
+
+  submit(connection: { stream: { write(b: Buffer): unknown } }): null {
+    connection.stream.write(LOOK_MESSAGES);
+    return null;
+  }
+
+  handleDataRow(msg: { fields: (string | null)[] }): void {
+    this.value = msg.fields[0] ?? null;
+  }
+
+  handleError(error: Error): void {
+    this.error = error;
+    this.finish();
+  }
+
+  handleReadyForQuery(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    const callback = this.callback;
+    this.callback = null;
+    callback?.(this.error, this.value);
+  }
+
+  handleRowDescription(): void {}
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+  handleCopyData(): void {}
+}
 
 export class SignalLost extends Error {
   override name = 'SignalLost';
@@ -52,7 +117,7 @@ export class EpochWatch {
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   /** The value the previous look read on this connection; undefined after (re)connecting. */
-  private last: unknown;
+  private last: string | undefined;
   private reported: boolean | undefined;
   private closed = false;
 
@@ -77,19 +142,20 @@ export class EpochWatch {
       void this.connect();
       return Promise.reject(new SignalLost('the auth cache signal connection is not up'));
     }
-    return client.query(LOOK).then(
-      (r) => {
-        const value: unknown = r.rows[0]?.[0];
-        if (value === undefined || value === null) throw new Error('auth_epoch has no row');
+    return new Promise<boolean>((resolve, reject) => {
+      const look = new Look((error, value) => {
+        if (error) {
+          this.lose(client, error);
+          return reject(error);
+        }
+        if (value === null || value === undefined) return reject(new Error('auth_epoch has no row'));
         const moved = value !== this.last;
         this.last = value;
-        return moved;
-      },
-      (e: Error) => {
-        this.lose(client, e);
-        throw e;
-      },
-    );
+        resolve(moved);
+      });
+      // A Submittable is not in `pg`'s query() overloads; its client accepts any object with submit().
+      (client as unknown as { query(q: Look): void }).query(look);
+    });
   }
 
   async close(): Promise<void> {
@@ -115,6 +181,8 @@ export class EpochWatch {
     client.on('end', () => this.lose(client, new SignalLost('the auth cache signal connection ended')));
     try {
       await client.connect();
+      // Prepares the look's statement (and fails here, to be retried, on a database not yet migrated).
+      await client.query(PREPARE);
     } catch (e) {
       client.end().catch(() => {});
       this.report(false, e as Error);

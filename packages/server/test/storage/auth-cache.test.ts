@@ -182,7 +182,7 @@ describe('auth cache, with reads held back on purpose', () => {
         rows.set(hash, { ...rows.get(hash)!, revokedAt: at });
       },
     };
-    const base = { dialect: 'sqlite', stats: { writes: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
+    const base = { dialect: 'sqlite', stats: { writes: 0, cacheLooks: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
     const changed = () => {
       looks++;
       const was = foreignCommit;
@@ -262,7 +262,7 @@ describe('auth cache, with reads held back on purpose', () => {
     let broken = false;
     let reads = 0;
     const tokens = { findByHash: async () => (reads++, { ...t }) };
-    const base = { dialect: 'sqlite', stats: { writes: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
+    const base = { dialect: 'sqlite', stats: { writes: 0, cacheLooks: 0 }, tokens, users: {}, sessions: {}, throttle: {}, audit: {} } as unknown as Storage;
     const cached = withAuthCache(base, {
       maxEntries: 10,
       changed: () => {
