@@ -1,0 +1,174 @@
+/**
+ * PostgreSQL's auth cache signal, `auth_epoch`: the database moves it in the
+ * same transaction as every write that can make a cached token, session or
+ * user wrong, whoever writes (any store method, the CLI, plain SQL), and
+ * only then. The first test lists every method of the three stores: one
+ * added to a store fails it until it is listed here with what it must do
+ * to the epoch — the rule auth-cache.ts states for new store methods.
+ * PostgreSQL only (skipped on SQLite, whose cache watches data_version).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KyselySessionStore } from '../../src/storage/kysely/sessions.js';
+import { KyselyTokenStore } from '../../src/storage/kysely/tokens.js';
+import { KyselyUserStore } from '../../src/storage/kysely/users.js';
+import type { SessionRecord, Storage, TokenRecord, UserRecord } from '../../src/storage/types.js';
+import { freshDatabaseEnv, testDialect } from '../support/database.js';
+import { createUser, newSession, newToken, openFreshStorage } from '../support/storage.js';
+
+const T = 1_700_000_000_000;
+
+interface Fixture {
+  user: UserRecord;
+  token: TokenRecord;
+  session: SessionRecord;
+  /** A session revoked before the call (inserted so: no move). */
+  dead: SessionRecord;
+}
+
+/** What a call does to the epoch: `moves` it (by exactly one: once per transaction) or leaves it (`stays`). */
+type Effect = 'moves' | 'stays';
+type Call = { effect: Effect; run: (s: Storage, f: Fixture) => Promise<unknown> };
+
+/** Every method of the stores the auth cache wraps, with what it must do to the epoch. */
+const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
+  tokens: {
+    // A new row is never in a cache (misses are not cached): nothing to drop.
+    create: { effect: 'stays', run: (s, f) => s.tokens.create(newToken(f.user.id)) },
+    findByHash: { effect: 'stays', run: (s, f) => s.tokens.findByHash(f.token.hash) },
+    findByHashWithUser: { effect: 'stays', run: (s, f) => s.tokens.findByHashWithUser(f.token.hash) },
+    listByUser: { effect: 'stays', run: (s, f) => s.tokens.listByUser(f.user.id) },
+    findByPrefix: { effect: 'stays', run: (s, f) => s.tokens.findByPrefix(f.user.id, f.token.prefix) },
+    revoke: { effect: 'moves', run: (s, f) => s.tokens.revoke(f.token.hash, T) },
+    // "Last used" only: other instances learn it within the cache's refresh interval.
+    touch: { effect: 'stays', run: (s, f) => s.tokens.touch(f.token.hash, T) },
+  },
+  sessions: {
+    create: { effect: 'stays', run: (s, f) => s.sessions.create(newSession(f.user.id)) },
+    findById: { effect: 'stays', run: (s, f) => s.sessions.findById(f.session.id) },
+    findByIdWithUser: { effect: 'stays', run: (s, f) => s.sessions.findByIdWithUser(f.session.id) },
+    touch: { effect: 'stays', run: (s, f) => s.sessions.touch(f.session.id, T) },
+    revoke: { effect: 'moves', run: (s, f) => s.sessions.revoke(f.session.id, T) },
+    revokeAllForUser: {
+      effect: 'moves',
+      run: async (s, f) => {
+        await s.sessions.create(newSession(f.user.id));
+        return s.sessions.revokeAllForUser(f.user.id, T);
+      },
+    },
+    // Deletes rows that can no longer authenticate; moving the epoch for them is harmless (hourly).
+    prune: { effect: 'moves', run: async (s, f) => s.sessions.prune(f.dead.revokedAt! + 1) },
+  },
+  users: {
+    create: { effect: 'stays', run: (s) => createUser(s) },
+    findById: { effect: 'stays', run: (s, f) => s.users.findById(f.user.id) },
+    findByLogin: { effect: 'stays', run: (s, f) => s.users.findByLogin(f.user.username) },
+    list: { effect: 'stays', run: (s) => s.users.list() },
+    count: { effect: 'stays', run: (s) => s.users.count() },
+    update: { effect: 'moves', run: (s, f) => s.users.update(f.user.id, { disabled: true }) },
+    delete: { effect: 'moves', run: (s, f) => s.users.delete(f.user.id) },
+  },
+};
+
+/** The methods an object's class defines (not Object's), e.g. every method of a store. */
+function methodsOf(o: object): string[] {
+  return Object.getOwnPropertyNames(Object.getPrototypeOf(o)).filter((n) => n !== 'constructor' && typeof (o as Record<string, unknown>)[n] === 'function');
+}
+
+let storage: Storage;
+let sql: pg.Client;
+const epoch = async () => Number((await sql.query<{ value: string }>('select value from auth_epoch')).rows[0]!.value);
+
+async function fixture(): Promise<Fixture> {
+  const user = await createUser(storage);
+  const token = newToken(user.id);
+  const session = newSession(user.id);
+  const dead = newSession(user.id, { revokedAt: T });
+  await storage.tokens.create(token);
+  await storage.sessions.create(session);
+  await storage.sessions.create(dead);
+  return { user, token, session, dead };
+}
+
+describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
+  beforeAll(async () => {
+    const env = await freshDatabaseEnv('postgres');
+    storage = await openFreshStorage(env);
+    sql = new pg.Client({ connectionString: env.SEMAUTH_DB_URL });
+    await sql.connect();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await storage?.close();
+  });
+
+  it('every store method is listed with its effect on the epoch (a new one must be added here)', () => {
+    const stores = { tokens: KyselyTokenStore, sessions: KyselySessionStore, users: KyselyUserStore };
+    for (const [name, Kysely] of Object.entries(stores) as [keyof typeof CALLS, { prototype: object }][]) {
+      const listed = Object.keys(CALLS[name]).sort();
+      const kysely = Object.getOwnPropertyNames(Kysely.prototype).filter((n) => n !== 'constructor');
+      expect(kysely.sort(), `KyselyStore ${name}`).toEqual(listed);
+      // The cached wrapper the server really uses: the same methods, none skipped.
+      expect(methodsOf(storage[name]).sort(), `cached ${name}`).toEqual(listed);
+    }
+  });
+
+  for (const [store, calls] of Object.entries(CALLS)) {
+    for (const [method, call] of Object.entries(calls)) {
+      it(`${store}.${method} ${call.effect === 'moves' ? 'moves it once' : 'leaves it'}`, async () => {
+        const f = await fixture();
+        const before = await epoch();
+        await call.run(storage, f);
+        expect((await epoch()) - before).toBe(call.effect === 'moves' ? 1 : 0);
+      });
+    }
+  }
+
+  it('moves for any write outside semauth too (an operator in psql), once per transaction, and not for a rollback', async () => {
+    const f = await fixture();
+    const other = await fixture();
+    let before = await epoch();
+    await sql.query('update users set disabled = 1 where id = $1', [f.user.id]);
+    expect(await epoch()).toBe(before + 1);
+
+    before = await epoch();
+    await sql.query('begin');
+    await sql.query('update api_tokens set revoked_at = $1 where user_id = $2', [T, f.user.id]);
+    await sql.query('update sessions set revoked_at = $1 where user_id = $2', [T, f.user.id]);
+    await sql.query('delete from users where id = $1', [other.user.id]);
+    await sql.query('commit');
+    expect(await epoch()).toBe(before + 1);
+
+    before = await epoch();
+    await sql.query('begin');
+    await sql.query('update api_tokens set revoked_at = $1 where user_id = $2', [T + 1, other.user.id]);
+    await sql.query('rollback');
+    expect(await epoch()).toBe(before);
+  });
+
+  it('leaves it for writes that change nothing a cache holds: "last used" times, no-op updates, deletes of no row', async () => {
+    const f = await fixture();
+    const before = await epoch();
+    await sql.query('update api_tokens set last_used_at = $1 where token_hash = $2', [T, f.token.hash]);
+    await sql.query('update sessions set last_active_at = $1 where id = $2', [T, f.session.id]);
+    await sql.query('update users set name = name where id = $1', [f.user.id]);
+    await sql.query('delete from sessions where id = $1', ['no such session']);
+    expect(await epoch()).toBe(before);
+  });
+
+  it('moves for a truncate', async () => {
+    const scratch = await freshDatabaseEnv('postgres');
+    const s = await openFreshStorage(scratch);
+    const c = new pg.Client({ connectionString: scratch.SEMAUTH_DB_URL });
+    await c.connect();
+    try {
+      const value = async () => Number((await c.query<{ value: string }>('select value from auth_epoch')).rows[0]!.value);
+      const before = await value();
+      await c.query('truncate sessions');
+      expect(await value()).toBe(before + 1);
+    } finally {
+      await c.end();
+      await s.close();
+    }
+  });
+});
