@@ -3,6 +3,7 @@
  * buildApp → bootstrap the first admin → start maintenance → listen → stop
  * cleanly on SIGTERM/SIGINT.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -16,7 +17,16 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  const storage = await openStorage(config);
+  // The logger comes with the app, after storage: until then there is nothing to report.
+  let log: FastifyBaseLogger | undefined;
+  let signalLost = false;
+  const storage = await openStorage(config, {
+    onAuthSignal(up, error) {
+      if (!up) log?.warn({ err: { message: error?.message } }, 'auth cache: change signal lost; authenticating from the database until it is back');
+      else if (signalLost) log?.info('auth cache: change signal back; serving from the cache again');
+      signalLost = !up;
+    },
+  });
   try {
     await storage.migrate();
   } catch (e) {
@@ -25,6 +35,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   }
   const services = createServices(storage, config);
   const app = buildApp(config, { storage, services });
+  log = app.log;
   for (const w of configWarnings(config)) app.log.warn(w);
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });

@@ -145,7 +145,7 @@ export const settings = {
   }),
   authCacheEntries: setting({
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
-    doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',
+    doc: 'API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database. Each request is checked against changes by other processes or instances first (SQLite: `PRAGMA data_version`; PostgreSQL: the `auth_epoch` counter, one look shared by all requests waiting at that moment), so a revocation on any instance holds on every instance from the next request. `0` turns it off.',
   }),
   debugStats: setting({
     key: 'debug_stats', env: ['SEMAUTH_DEBUG_STATS'], default: false, parse: bool,
