@@ -71,9 +71,9 @@ class AuthCache {
   readonly hit: () => void;
   readonly miss: () => void;
   /** The look that has not begun yet: reads asking now wait for it. */
-  private next: Promise<boolean> | null = null;
-  /** The look under way (asynchronous signals only); the next one begins after it. */
-  private inFlight: Promise<void> | null = null;
+  private next: { promise: Promise<boolean>; begin: () => void } | null = null;
+  /** A look is under way (asynchronous signals only); the next one begins when it ends. */
+  private lookInFlight = false;
   private clearedAt = Date.now();
 
   constructor(
@@ -94,21 +94,25 @@ class AuthCache {
    *
    * Every read asking before a look begins waits for that same look. It
    * begins in the check phase of the loop turn (setImmediate), after every
-   * request read from a socket in the turn's poll phase, and never while the
-   * previous look is still in flight (PostgreSQL): the reads that arrive
-   * meanwhile wait for the next one. So each request is checked by a look
-   * that began after it arrived, and under load one look serves all the
+   * request read from a socket in the turn's poll phase — or, while a look
+   * is under way (PostgreSQL), the moment that look ends: the reads that
+   * arrived meanwhile wait for the next one. So each request is checked by a
+   * look that began after it arrived, and under load one look serves all the
    * requests that arrived during the previous one.
    */
   validate(): Promise<boolean> {
-    return (this.next ??= new Promise<boolean>((resolve) => {
-      const begin = () => {
+    if (this.next) return this.next.promise;
+    const next = { promise: null as unknown as Promise<boolean>, begin: () => {} };
+    next.promise = new Promise<boolean>((resolve) => {
+      next.begin = () => {
+        if (this.next !== next) return;
         this.next = null;
         resolve(this.look());
       };
-      if (this.inFlight) void this.inFlight.then(() => setImmediate(begin));
-      else setImmediate(begin);
-    }));
+    });
+    this.next = next;
+    if (!this.lookInFlight) setImmediate(next.begin);
+    return next.promise;
   }
 
   private look(): boolean | Promise<boolean> {
@@ -121,14 +125,22 @@ class AuthCache {
       return this.lost();
     }
     if (typeof moved === 'boolean') return this.seen(moved);
-    const done = moved.then(
-      (m) => this.seen(m),
-      () => this.lost(),
+    this.lookInFlight = true;
+    return moved.then(
+      (m) => this.ended(this.seen(m)),
+      () => this.ended(this.lost()),
     );
-    this.inFlight = done.then(() => {
-      this.inFlight = null;
-    });
-    return done;
+  }
+
+  /**
+   * A look under way ended. The reads waiting for the next look all asked
+   * before this moment, so it may begin now: its round trip then overlaps
+   * the answering of the reads this look served.
+   */
+  private ended<T>(result: T): T {
+    this.lookInFlight = false;
+    this.next?.begin();
+    return result;
   }
 
   private seen(moved: boolean): true {
