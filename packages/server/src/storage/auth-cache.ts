@@ -10,8 +10,8 @@
  * Revocation stays exact — on every instance, from the request after it:
  * - Before every cached read, after the request arrived, a look at the
  *   signal says whether another connection committed a change since the
- *   previous look. If so, everything is dropped. Reads share looks (see
- *   validate): a read waits for the next look that has not yet begun.
+ *   previous look. If so, everything is dropped. Reads share looks
+ *   (shared-looks.ts): a read waits for the next look that has not yet begun.
  * - Every write made through this Storage updates or drops the entries it
  *   affects before it returns.
  * - A read that overlapped a write or a drop is not cached (generation count),
@@ -32,6 +32,7 @@
  * compiler insists); a write goes through `write`, dropping what it touches.
  */
 import { BoundedMap } from './bounded-map.js';
+import { SharedLooks } from './shared-looks.js';
 import type { SessionRecord, SessionStore, Storage, StorageStats, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
 
 /** Optional observers, e.g. for metrics. Called once per cached lookup. */
@@ -70,87 +71,23 @@ class AuthCache {
   generation = 0;
   readonly hit: () => void;
   readonly miss: () => void;
-  /** The look that has not begun yet: reads asking now wait for it. */
-  private next: { promise: Promise<boolean>; begin: () => void } | null = null;
-  /** A look is under way (asynchronous signals only); the next one begins when it ends. */
-  private lookInFlight = false;
+  private readonly looks: SharedLooks;
   private clearedAt = Date.now();
 
-  constructor(
-    private readonly opts: AuthCacheOptions,
-    private readonly stats: StorageStats,
-  ) {
+  constructor(opts: AuthCacheOptions, stats: StorageStats) {
     this.tokens = new BoundedMap(opts.maxEntries);
     this.sessions = new BoundedMap(opts.maxEntries);
     this.users = new BoundedMap(opts.maxEntries);
     this.hit = opts.onHit ?? noop;
     this.miss = opts.onMiss ?? noop;
-  }
-
-  /**
-   * Resolves true once the signal has been looked at at a moment after the
-   * caller arrived (everything dropped if it moved), false when the look
-   * failed: then the caller must read the database and keep nothing.
-   *
-   * Every read asking before a look begins waits for that same look. It
-   * begins in the check phase of the loop turn (setImmediate), after every
-   * request read from a socket in the turn's poll phase — or, while a look
-   * is under way (PostgreSQL), the moment that look ends: the reads that
-   * arrived meanwhile wait for the next one. So each request is checked by a
-   * look that began after it arrived, and under load one look serves all the
-   * requests that arrived during the previous one.
-   */
-  validate(): Promise<boolean> {
-    if (this.next) return this.next.promise;
-    const next = { promise: null as unknown as Promise<boolean>, begin: () => {} };
-    next.promise = new Promise<boolean>((resolve) => {
-      next.begin = () => {
-        if (this.next !== next) return;
-        this.next = null;
-        resolve(this.look());
-      };
+    this.looks = new SharedLooks({
+      changed: opts.changed,
+      drop: () => this.clear(),
+      beforeLook: () => {
+        stats.cacheLooks++;
+        if (opts.refreshMs !== undefined && Date.now() - this.clearedAt >= opts.refreshMs) this.clear();
+      },
     });
-    this.next = next;
-    if (!this.lookInFlight) setImmediate(next.begin);
-    return next.promise;
-  }
-
-  private look(): boolean | Promise<boolean> {
-    this.stats.cacheLooks++;
-    if (this.opts.refreshMs !== undefined && Date.now() - this.clearedAt >= this.opts.refreshMs) this.clear();
-    let moved: boolean | Promise<boolean>;
-    try {
-      moved = this.opts.changed();
-    } catch {
-      return this.lost();
-    }
-    if (typeof moved === 'boolean') return this.seen(moved);
-    this.lookInFlight = true;
-    return moved.then(
-      (m) => this.ended(this.seen(m)),
-      () => this.ended(this.lost()),
-    );
-  }
-
-  /**
-   * A look under way ended. The reads waiting for the next look all asked
-   * before this moment, so it may begin now: its round trip then overlaps
-   * the answering of the reads this look served.
-   */
-  private ended<T>(result: T): T {
-    this.lookInFlight = false;
-    this.next?.begin();
-    return result;
-  }
-
-  private seen(moved: boolean): true {
-    if (moved) this.clear();
-    return true;
-  }
-
-  private lost(): false {
-    this.clear();
-    return false;
   }
 
   clear(): void {
@@ -161,9 +98,13 @@ class AuthCache {
     this.users.clear();
   }
 
-  /** A read through the cache: `load` runs on a miss and its result is kept if still current. */
+  /**
+   * A read through the cache: `load` runs on a miss and its result is kept
+   * if still current; when no look could vouch for the cache (validate
+   * resolved false), the database is read and nothing kept.
+   */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    if (!(await this.validate())) {
+    if (!(await this.looks.validate())) {
       this.miss();
       return load();
     }
@@ -192,7 +133,7 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
-    if (!(await this.validate())) {
+    if (!(await this.looks.validate())) {
       this.miss();
       return load();
     }
