@@ -22,8 +22,8 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   let signalLost = false;
   const storage = await openStorage(config, {
     onAuthSignal(up, error) {
-      if (!up) log?.warn({ err: { message: error?.message } }, 'auth cache: change signal lost; authenticating from the database until it is back');
-      else if (signalLost) log?.info('auth cache: change signal back; serving from the cache again');
+      if (!up) log?.warn({ err: { message: error?.message } }, 'auth cache: lease lost; authenticating from the database until it is taken again');
+      else if (signalLost) log?.info('auth cache: lease taken again; serving from the cache');
       signalLost = !up;
     },
   });

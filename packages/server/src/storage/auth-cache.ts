@@ -2,44 +2,51 @@
  * A bounded read cache for the three lookups every authenticated request
  * makes (token by hash, session by id, user by id), wrapped around a
  * Storage so that services and routes do not know it exists. One
- * implementation for both dialects; each brings its own signal for "has
- * another connection changed anything?" (`changed`): SQLite's
- * `PRAGMA data_version` (sqlite-handle.ts), PostgreSQL's `auth_epoch`
- * counter (pg-epoch.ts).
+ * implementation for both dialects; each brings its own way of learning
+ * that another process changed something:
+ * - SQLite: before the reads of each event-loop turn, a look at
+ *   `PRAGMA data_version` (sqlite-handle.ts), which every commit by another
+ *   connection moves; if it moved, everything is dropped.
+ * - PostgreSQL: a lease (pg-lease.ts). The database notifies every process
+ *   of every change a cache must drop (the `auth_epoch` counter, moved by
+ *   triggers); a process drops its cache, then acknowledges; and a write
+ *   through this cache answers only once every other process has
+ *   acknowledged it or lost its lease (settle). The look before each turn's
+ *   reads only checks that the lease is held.
  *
  * Revocation stays exact — on every instance, from the request after it:
- * - Before every cached read, after the request arrived, a look at the
- *   signal says whether another connection committed a change since the
- *   previous look. If so, everything is dropped. Reads share looks
- *   (shared-looks.ts): a read waits for the next look that has not yet begun.
+ * - A request is answered from memory only after a look that came after it
+ *   arrived (in the check phase of the loop turn that read it, shared by
+ *   all the reads of that turn) found the cache current.
  * - Every write made through this Storage updates or drops the entries it
- *   affects before it returns.
+ *   affects, and (PostgreSQL) waits for the other processes, before it
+ *   returns.
  * - A read that overlapped a write or a drop is not cached (generation count),
  *   so a row read just before a revocation can never be stored after it.
- * - A look that fails (e.g. PostgreSQL's signal connection was lost) drops
- *   everything, and the reads waiting for it go to the database uncached,
- *   until a look succeeds again.
+ * - A look that fails (PostgreSQL: no lease) drops everything, and the reads
+ *   go to the database uncached until a look succeeds again.
  *
- * THE RULE FOR NEW STORE METHODS. A signal only works if every change that
- * can make a cached entry wrong moves it. On SQLite every commit does. On
- * PostgreSQL the database moves `auth_epoch` itself, by triggers on
- * `users`, `api_tokens` and `sessions` (migrations.ts): a new write method on
- * those tables needs nothing more. A new table or column that authentication
- * reads through this cache needs the same trigger in a migration, and the
- * test that lists every store method (test/postgres/auth-epoch.test.ts)
- * fails until each one is listed with what it must do to the epoch. Here,
- * each wrapper below must implement every method of its interface (the
- * compiler insists); a write goes through `write`, dropping what it touches.
+ * THE RULE FOR NEW STORE METHODS. Every change that can make a cached entry
+ * wrong must reach the other processes. On SQLite every commit does. On
+ * PostgreSQL the database moves `auth_epoch` itself, by triggers on `users`,
+ * `api_tokens` and `sessions` (migrations.ts), so a new write method on those
+ * tables needs nothing more there; here it goes through `write`, which drops
+ * what it names and waits for the other processes (only creates and "last
+ * used" touches, which change nothing a cache holds, skip the wait). Each
+ * wrapper below must implement every method of its interface (the compiler
+ * insists), and test/postgres/auth-epoch.test.ts lists every store method
+ * with what it must do: a method added later fails it until it is listed.
+ * A new table or column that authentication reads through this cache needs
+ * the same trigger in a migration.
  */
 import { BoundedMap } from './bounded-map.js';
-import { SharedLooks } from './shared-looks.js';
 import type { SessionRecord, SessionStore, Storage, StorageStats, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
 
 /** Optional observers, e.g. for metrics. Called once per cached lookup. */
 export interface AuthCacheHooks {
   /** Served from memory. */
   onHit?: () => void;
-  /** Read from the database (not cached yet, or no look could vouch for the cache). */
+  /** Read from the database (not cached yet, or the cache could not vouch for itself). */
   onMiss?: () => void;
 }
 
@@ -47,16 +54,23 @@ export interface AuthCacheOptions extends AuthCacheHooks {
   /** Most entries kept per kind (tokens, sessions, users). */
   maxEntries: number;
   /**
-   * True when another connection may have changed what this cache holds
-   * since the previous call. It must look at the database after it is
-   * called. Throwing (or rejecting) means "cannot tell".
+   * The look before each turn's reads: true when another process may have
+   * changed what this cache holds since the previous call (everything is
+   * dropped). Throwing means "cannot vouch for the cache now": the reads go
+   * to the database and keep nothing.
    */
-  changed: () => boolean | Promise<boolean>;
+  changed: () => boolean;
+  /** Hands over the cache's drop, for a signal that pushes changes (PostgreSQL). */
+  subscribe?: (drop: () => void) => void;
+  /** After every write that may move the signal: resolves when the other processes have caught up. */
+  settle?: () => Promise<void>;
+  /** After the storage is migrated: resolves when the signal is ready (the first lease attempt has ended). */
+  ready?: () => Promise<void>;
   /**
    * Drop everything at least this often (ms), whether or not the signal
    * moved. For PostgreSQL, where "last used" times written by other
-   * instances do not move the signal (so that they reach this cache within
-   * a minute). Never needed for revocation.
+   * instances move nothing (so that they reach this cache within a minute).
+   * Never needed for revocation.
    */
   refreshMs?: number;
 }
@@ -71,23 +85,47 @@ class AuthCache {
   generation = 0;
   readonly hit: () => void;
   readonly miss: () => void;
-  private readonly looks: SharedLooks;
+  private check: Promise<boolean> | null = null;
   private clearedAt = Date.now();
 
-  constructor(opts: AuthCacheOptions, stats: StorageStats) {
+  constructor(
+    private readonly opts: AuthCacheOptions,
+    private readonly stats: StorageStats,
+  ) {
     this.tokens = new BoundedMap(opts.maxEntries);
     this.sessions = new BoundedMap(opts.maxEntries);
     this.users = new BoundedMap(opts.maxEntries);
     this.hit = opts.onHit ?? noop;
     this.miss = opts.onMiss ?? noop;
-    this.looks = new SharedLooks({
-      changed: opts.changed,
-      drop: () => this.clear(),
-      beforeLook: () => {
-        stats.cacheLooks++;
-        if (opts.refreshMs !== undefined && Date.now() - this.clearedAt >= opts.refreshMs) this.clear();
-      },
-    });
+    opts.subscribe?.(() => this.clear());
+  }
+
+  /**
+   * Resolves true once the signal has been looked at at a moment after the
+   * caller arrived (and everything dropped if it moved), false when the
+   * cache cannot vouch for itself: then the caller reads the database and
+   * keeps nothing. Every read asking during one turn of the event loop waits
+   * for the same look, taken in that turn's check phase (setImmediate):
+   * after every request read from a socket in the turn's poll phase — and
+   * after every notification or connection error read with them. Each
+   * request is still checked after it arrived: one look per turn instead of
+   * one per request.
+   */
+  validate(): Promise<boolean> {
+    return (this.check ??= new Promise<boolean>((resolve) => {
+      setImmediate(() => {
+        this.check = null;
+        this.stats.cacheLooks++;
+        try {
+          if (this.opts.refreshMs !== undefined && Date.now() - this.clearedAt >= this.opts.refreshMs) this.clear();
+          if (this.opts.changed()) this.clear();
+          resolve(true);
+        } catch {
+          this.clear();
+          resolve(false);
+        }
+      });
+    }));
   }
 
   clear(): void {
@@ -104,7 +142,7 @@ class AuthCache {
    * resolved false), the database is read and nothing kept.
    */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    if (!(await this.looks.validate())) {
+    if (!(await this.validate())) {
       this.miss();
       return load();
     }
@@ -133,7 +171,7 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
-    if (!(await this.looks.validate())) {
+    if (!(await this.validate())) {
       this.miss();
       return load();
     }
@@ -171,14 +209,27 @@ class AuthCache {
     }
   }
 
-  /** A write by this process: `forget` drops what it affects, whatever the outcome. */
-  async write<T>(run: () => Promise<T>, forget: () => void): Promise<T> {
+  /**
+   * A write by this process: `forget` drops what it affects, whatever the
+   * outcome; then, unless it only `creates`, it waits until the other
+   * processes have caught up with it (settle).
+   */
+  async write<T>(run: () => Promise<T>, forget: () => void, kind: 'changes' | 'creates' = 'changes'): Promise<T> {
+    let result: T;
     try {
-      return await run();
+      result = await run();
     } finally {
       this.generation++;
       forget();
     }
+    if (kind === 'changes') await this.opts.settle?.();
+    return result;
+  }
+
+  /** Waits for the signal after a migration (PostgreSQL: takes the lease). */
+  async ready(): Promise<void> {
+    this.clear();
+    await this.opts.ready?.();
   }
 }
 
@@ -186,7 +237,7 @@ class CachedTokenStore implements TokenStore {
   constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
 
   create(token: TokenRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(token), () => this.cache.tokens.delete(token.hash));
+    return this.cache.write(() => this.inner.create(token), () => this.cache.tokens.delete(token.hash), 'creates');
   }
 
   findByHash(hash: string): Promise<TokenRecord | undefined> {
@@ -226,7 +277,7 @@ class CachedSessionStore implements SessionStore {
   constructor(private readonly inner: SessionStore, private readonly cache: AuthCache) {}
 
   create(session: SessionRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(session), () => this.cache.sessions.delete(session.id));
+    return this.cache.write(() => this.inner.create(session), () => this.cache.sessions.delete(session.id), 'creates');
   }
 
   findById(id: string): Promise<SessionRecord | undefined> {
@@ -265,7 +316,7 @@ class CachedUserStore implements UserStore {
   constructor(private readonly inner: UserStore, private readonly cache: AuthCache) {}
 
   create(user: Parameters<UserStore['create']>[0]): Promise<UserRecord> {
-    return this.cache.write(() => this.inner.create(user), () => {});
+    return this.cache.write(() => this.inner.create(user), () => {}, 'creates');
   }
 
   findById(id: number): Promise<UserRecord | undefined> {
@@ -308,6 +359,7 @@ export function withAuthCache(storage: Storage, opts: AuthCacheOptions): Storage
       } finally {
         cache.clear();
       }
+      await cache.ready();
     },
   };
 }

@@ -76,21 +76,29 @@ function initial(dialect: Dialect): Migration {
 }
 
 /**
- * PostgreSQL: `auth_epoch`, one counter that the database itself moves, in
- * the same transaction, whenever a row that authentication reads may have
- * changed: any change to `users`, and any change to `api_tokens` or
- * `sessions` other than their "last used" time; deletes and truncates of
- * the three. Inserts do not move it (a cache never holds a row that did not
- * exist). Every instance's auth cache compares it before serving a request
- * (auth-cache.ts, pg-epoch.ts). Triggers rather than code in the stores, so
- * that no write can skip it: not a store method added later, not the CLI,
- * not an older semauth during a rolling upgrade, not an operator's psql.
+ * PostgreSQL: what keeps every instance's auth cache exact (pg-lease.ts).
+ *
+ * `auth_epoch` is one counter that the database itself moves, in the same
+ * transaction, whenever a row that authentication reads may have changed:
+ * any change to `users`, any change to `api_tokens` or `sessions` other
+ * than their "last used" time, and deletes and truncates of the three.
+ * Inserts do not move it (a cache never holds a row that did not exist).
+ * Each move also notifies the channel `semauth_auth_epoch` with the new
+ * value, so that every instance drops its cache when the commit happens.
+ * Triggers rather than code in the stores, so that no write can skip them:
+ * not a store method added later, not the CLI, not an older semauth during
+ * a rolling upgrade, not an operator's psql.
  *
  * The move is a deferred constraint trigger: it runs once per transaction,
  * as its last step before commit. So the lock on the counter row, which
  * orders the moves, is always the last lock a transaction takes and is held
- * only while it commits: a transaction waiting for it never holds it
- * back from anyone, and no deadlock can form around it.
+ * only while it commits: a transaction waiting for it never holds it back
+ * from anyone, and no deadlock can form around it.
+ *
+ * `auth_cache_leases` has one row per process whose cache is in use: until
+ * when it may serve from that cache, and the latest value it has dropped
+ * its cache for. A revocation answers only when every unexpired lease has
+ * caught up with it.
  *
  * SQLite needs none of this: its cache watches `PRAGMA data_version`, which
  * every commit by another connection moves.
@@ -101,12 +109,21 @@ function authEpoch(dialect: Dialect): Migration {
       if (dialect !== 'postgres') return;
       await sql`create table auth_epoch (id integer primary key check (id = 1), value bigint not null)`.execute(db);
       await sql`insert into auth_epoch (id, value) values (1, 0)`.execute(db);
+      await sql`
+        create table auth_cache_leases (
+          instance text primary key,
+          expires_at timestamptz not null,
+          seen_epoch bigint not null
+        )`.execute(db);
       // Once per transaction: a transaction-local setting remembers that it moved.
       await sql`
         create function semauth_move_auth_epoch() returns trigger language plpgsql as $$
+        declare
+          moved bigint;
         begin
           if current_setting('semauth.auth_epoch_moved', true) is distinct from 'yes' then
-            update auth_epoch set value = value + 1 where id = 1;
+            update auth_epoch set value = value + 1 where id = 1 returning value into moved;
+            perform pg_notify('semauth_auth_epoch', moved::text);
             perform set_config('semauth.auth_epoch_moved', 'yes', true);
           end if;
           return null;

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
 import { KyselySessionStore } from './kysely/sessions.js';
@@ -21,7 +21,7 @@ import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
 import { pgConnectionConfig } from './pg-connection.js';
-import { EpochWatch } from './pg-epoch.js';
+import { LeaseLost, LeaseWatch } from './pg-lease.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
@@ -34,7 +34,7 @@ const MIGRATION_LOCK_ID = 5_200_771;
 const PG_CACHE_REFRESH_MS = 60_000;
 
 export interface StorageHooks extends AuthCacheHooks {
-  /** PostgreSQL: the auth cache's signal connection came up (true) or was lost (false). */
+  /** PostgreSQL: the auth cache's lease was taken (true) or lost (false). */
   onAuthSignal?: (up: boolean, error?: Error) => void;
 }
 
@@ -124,9 +124,7 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number; hook
 
 /**
  * `config.authCacheEntries` > 0 caches token, session and user lookups
- * (auth-cache.ts), checked against the `auth_epoch` counter that the
- * database moves with every change to them (pg-epoch.ts): exact across
- * instances.
+ * (auth-cache.ts) under a lease (pg-lease.ts): exact across instances.
  */
 async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
@@ -148,17 +146,31 @@ async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storag
   });
   if (config.authCacheEntries === 0) return storage;
   const connection = pgConnectionConfig(config);
-  const watch = new EpochWatch({
+  const lease = new LeaseWatch({
     // Its own name, so that operators (and tests) can tell it from the pool's connections.
-    connection: { ...connection, application_name: `${connection.application_name ?? 'semauth'} auth-epoch` },
+    connection: { ...connection, application_name: `${connection.application_name ?? 'semauth'} auth-lease` },
+    leaseMs: config.authCacheLeaseSeconds * 1000,
+    query: async <R>(text: string, params: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows,
     onStateChange: hooks.onAuthSignal,
   });
   const close = async () => {
-    await watch.close();
+    await lease.close();
     await storage.close();
   };
   return withAuthCache(
     { ...storage, close },
-    { maxEntries: config.authCacheEntries, changed: () => watch.changed(), refreshMs: PG_CACHE_REFRESH_MS, onHit: hooks.onHit, onMiss: hooks.onMiss },
+    {
+      maxEntries: config.authCacheEntries,
+      changed: () => {
+        if (!lease.usable()) throw new LeaseLost('no auth cache lease');
+        return false;
+      },
+      subscribe: (drop) => lease.onDrop(drop),
+      settle: () => lease.settle(),
+      ready: () => lease.start(),
+      refreshMs: PG_CACHE_REFRESH_MS,
+      onHit: hooks.onHit,
+      onMiss: hooks.onMiss,
+    },
   );
 }

@@ -1,11 +1,13 @@
 /**
- * PostgreSQL's auth cache signal, `auth_epoch`: the database moves it in the
- * same transaction as every write that can make a cached token, session or
- * user wrong, whoever writes (any store method, the CLI, plain SQL), and
- * only then. The first test lists every method of the three stores: one
- * added to a store fails it until it is listed here with what it must do
- * to the epoch — the rule auth-cache.ts states for new store methods.
- * PostgreSQL only (skipped on SQLite, whose cache watches data_version).
+ * What PostgreSQL's auth cache rests on (pg-lease.ts): the database moves
+ * `auth_epoch`, and notifies it, in the same transaction as every write that
+ * can make a cached token, session or user wrong, whoever writes (any store
+ * method, the CLI, plain SQL), and only then; and every such write through
+ * the stores waits until every unexpired lease has acknowledged it. The
+ * first test lists every method of the three stores: one added to a store
+ * fails it until it is listed here with what it must do — the rule
+ * auth-cache.ts states for new store methods. PostgreSQL only (skipped on
+ * SQLite, whose cache watches data_version).
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,11 @@ interface Fixture {
   dead: SessionRecord;
 }
 
-/** What a call does to the epoch: `moves` it (by exactly one: once per transaction) or leaves it (`stays`). */
+/**
+ * What a call does to the epoch: `moves` it (by exactly one: once per
+ * transaction, and the call waits for every lease to acknowledge it) or
+ * leaves it (`stays`, and the call waits for nobody).
+ */
 type Effect = 'moves' | 'stays';
 type Call = { effect: Effect; run: (s: Storage, f: Fixture) => Promise<unknown> };
 
@@ -77,6 +83,15 @@ function methodsOf(o: object): string[] {
 
 let storage: Storage;
 let sql: pg.Client;
+let url: string;
+
+async function until(done: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 const epoch = async () => Number((await sql.query<{ value: string }>('select value from auth_epoch')).rows[0]!.value);
 
 async function fixture(): Promise<Fixture> {
@@ -94,7 +109,8 @@ describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
   beforeAll(async () => {
     const env = await freshDatabaseEnv('postgres');
     storage = await openFreshStorage(env);
-    sql = new pg.Client({ connectionString: env.SEMAUTH_DB_URL });
+    url = env.SEMAUTH_DB_URL!;
+    sql = new pg.Client({ connectionString: url });
     await sql.connect();
   });
   afterAll(async () => {
@@ -115,14 +131,65 @@ describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
 
   for (const [store, calls] of Object.entries(CALLS)) {
     for (const [method, call] of Object.entries(calls)) {
-      it(`${store}.${method} ${call.effect === 'moves' ? 'moves it once' : 'leaves it'}`, async () => {
+      it(`${store}.${method} ${call.effect === 'moves' ? 'moves it once, and answers only when every lease has caught up' : 'leaves it, and waits for nobody'}`, async () => {
         const f = await fixture();
         const before = await epoch();
-        await call.run(storage, f);
-        expect((await epoch()) - before).toBe(call.effect === 'moves' ? 1 : 0);
+        // Another process's lease that acknowledges only when this test says so.
+        await sql.query(`insert into auth_cache_leases values ('laggard', now() + interval '1 minute', $1)`, [before]);
+        try {
+          let answered = false;
+          const running = call.run(storage, f).then(() => (answered = true));
+          if (call.effect === 'stays') {
+            await running;
+          } else {
+            await until(async () => (await epoch()) > before);
+            // Committed, and notified: still waiting for the laggard (checked again after a while, for a late answer).
+            await new Promise((r) => setTimeout(r, 100));
+            expect(answered, 'answered before every lease acknowledged').toBe(false);
+            await sql.query(`update auth_cache_leases set seen_epoch = (select value from auth_epoch) where instance = 'laggard'`);
+            await running;
+          }
+          expect((await epoch()) - before).toBe(call.effect === 'moves' ? 1 : 0);
+        } finally {
+          await sql.query(`delete from auth_cache_leases where instance = 'laggard'`);
+        }
       });
     }
   }
+
+  it('a write waits for a lease that never acknowledges until it has expired', async () => {
+    const f = await fixture();
+    await sql.query(`insert into auth_cache_leases values ('gone', now() + interval '1 second', 0)`);
+    try {
+      await storage.tokens.revoke(f.token.hash, T);
+      const [row] = (await sql.query<{ expired: boolean }>(`select expires_at <= now() as expired from auth_cache_leases where instance = 'gone'`)).rows;
+      expect(row!.expired).toBe(true);
+    } finally {
+      await sql.query(`delete from auth_cache_leases where instance = 'gone'`);
+    }
+  });
+
+  it('notifies every move, with the new value, when it commits', async () => {
+    const f = await fixture();
+    const seen: string[] = [];
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    listener.on('notification', (n) => seen.push(`${n.channel} ${n.payload}`));
+    try {
+      await listener.query('listen semauth_auth_epoch');
+      await sql.query('begin');
+      await sql.query('update users set disabled = 1 where id = $1', [f.user.id]);
+      await sql.query('update sessions set revoked_at = $1 where user_id = $2', [T, f.user.id]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen, 'notified before commit').toEqual([]);
+      await sql.query('commit');
+      const value = await epoch();
+      await until(async () => seen.length > 0);
+      expect(seen).toEqual([`semauth_auth_epoch ${value}`]);
+    } finally {
+      await listener.end();
+    }
+  });
 
   it('moves for any write outside semauth too (an operator in psql), once per transaction, and not for a rollback', async () => {
     const f = await fixture();
