@@ -51,7 +51,11 @@ export interface AuthCacheHooks {
 }
 
 export interface AuthCacheOptions extends AuthCacheHooks {
-  /** Most entries kept per kind (tokens, sessions, users). */
+  /**
+   * Most entries kept per kind (tokens, sessions, users). 0 keeps nothing:
+   * every read goes to the database, and writes still wait for the other
+   * processes (settle), whose caches may be on.
+   */
   maxEntries: number;
   /**
    * The look before each turn's reads: true when another process may have
@@ -87,6 +91,8 @@ class AuthCache {
   readonly miss: () => void;
   private check: Promise<boolean> | null = null;
   private clearedAt = Date.now();
+  /** Nothing is kept (maxEntries 0): reads go straight to the database. */
+  private readonly off: boolean;
 
   constructor(
     private readonly opts: AuthCacheOptions,
@@ -97,6 +103,7 @@ class AuthCache {
     this.users = new BoundedMap(opts.maxEntries);
     this.hit = opts.onHit ?? noop;
     this.miss = opts.onMiss ?? noop;
+    this.off = opts.maxEntries === 0;
     opts.subscribe?.(() => this.clear());
   }
 
@@ -142,6 +149,7 @@ class AuthCache {
    * resolved false), the database is read and nothing kept.
    */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    if (this.off) return load();
     if (!(await this.validate())) {
       this.miss();
       return load();
@@ -171,6 +179,7 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
+    if (this.off) return load();
     if (!(await this.validate())) {
       this.miss();
       return load();

@@ -125,6 +125,8 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number; hook
 /**
  * `config.authCacheEntries` > 0 caches token, session and user lookups
  * (auth-cache.ts) under a lease (pg-lease.ts): exact across instances.
+ * Whether or not it caches, every write that can change a cached entry
+ * waits until the instances that do have dropped it.
  */
 async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
@@ -144,7 +146,6 @@ async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storag
       }
     });
   });
-  if (config.authCacheEntries === 0) return storage;
   const connection = pgConnectionConfig(config);
   const lease = new LeaseWatch({
     // Its own name, so that operators (and tests) can tell it from the pool's connections.
@@ -153,10 +154,12 @@ async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storag
     query: async <R>(text: string, params: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows,
     onStateChange: hooks.onAuthSignal,
   });
+  const caching = config.authCacheEntries > 0;
   const close = async () => {
     await lease.close();
     await storage.close();
   };
+  // Wrapped even with the cache off: this process's writes must still wait for the instances whose cache is on.
   return withAuthCache(
     { ...storage, close },
     {
@@ -167,7 +170,7 @@ async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storag
       },
       subscribe: (drop) => lease.onDrop(drop),
       settle: () => lease.settle(),
-      ready: () => lease.start(),
+      ready: caching ? () => lease.start() : undefined,
       refreshMs: PG_CACHE_REFRESH_MS,
       onHit: hooks.onHit,
       onMiss: hooks.onMiss,

@@ -11,9 +11,11 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
 import { KyselySessionStore } from '../../src/storage/kysely/sessions.js';
 import { KyselyTokenStore } from '../../src/storage/kysely/tokens.js';
 import { KyselyUserStore } from '../../src/storage/kysely/users.js';
+import { openStorage } from '../../src/storage/open.js';
 import type { SessionRecord, Storage, TokenRecord, UserRecord } from '../../src/storage/types.js';
 import { freshDatabaseEnv, testDialect } from '../support/database.js';
 import { createUser, newSession, newToken, openFreshStorage } from '../support/storage.js';
@@ -166,6 +168,24 @@ describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
       expect(row!.expired).toBe(true);
     } finally {
       await sql.query(`delete from auth_cache_leases where instance = 'gone'`);
+    }
+  });
+
+  it('a process with its own cache off still waits for the processes whose cache is on', async () => {
+    const f = await fixture();
+    const uncached = await openStorage(loadConfig({ env: { SEMAPHORE_DB_DIALECT: 'postgres', SEMAUTH_DB_URL: url, SEMAUTH_AUTH_CACHE_ENTRIES: '0', SEMAUTH_LOG_LEVEL: 'silent' } }));
+    await sql.query(`insert into auth_cache_leases values ('cached elsewhere', now() + interval '1 minute', 0)`);
+    try {
+      let answered = false;
+      const revoking = uncached.tokens.revoke(f.token.hash, T).then(() => (answered = true));
+      await until(async () => (await sql.query(`select 1 from api_tokens where token_hash = $1 and revoked_at is not null`, [f.token.hash])).rowCount === 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(answered, 'answered before the cached process acknowledged').toBe(false);
+      await sql.query(`update auth_cache_leases set seen_epoch = (select value from auth_epoch) where instance = 'cached elsewhere'`);
+      await revoking;
+    } finally {
+      await sql.query(`delete from auth_cache_leases where instance = 'cached elsewhere'`);
+      await uncached.close();
     }
   });
 
