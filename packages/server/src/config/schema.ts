@@ -145,7 +145,7 @@ export const settings = {
   }),
   authCacheEntries: setting({
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
-    doc: 'API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database. Revocation stays immediate everywhere: on SQLite every request is checked against other processes\' commits (`PRAGMA data_version`); on PostgreSQL every instance holds a lease, drops its cache when the database notifies a change, and a revocation answers only once every instance has dropped it. `0` turns it off.',
+    doc: 'API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database. Revocation stays immediate everywhere: on SQLite every request is checked against other processes\' commits (`PRAGMA data_version`); on PostgreSQL every instance holds a lease, drops its cache when the database notifies a change, and a revocation answers only once every instance has dropped it. `0` turns it off (on PostgreSQL such an instance still waits, when it revokes, for the instances whose cache is on).',
   }),
   authCacheLeaseSeconds: setting({
     key: 'auth_cache_lease_seconds', env: ['SEMAUTH_AUTH_CACHE_LEASE_SECONDS'], default: 5, parse: int(2, 300),
