@@ -33,14 +33,16 @@
  * tables needs nothing more there; here it goes through `write`, which drops
  * what it names and waits for the other processes (only creates and "last
  * used" touches, which change nothing a cache holds, skip the wait). Each
- * wrapper below must implement every method of its interface (the compiler
- * insists), and test/postgres/auth-epoch.test.ts lists every store method
- * with what it must do: a method added later fails it until it is listed.
+ * wrapper in auth-cache-stores.ts must implement every method of its
+ * interface (the compiler insists), and test/postgres/auth-epoch.test.ts
+ * lists every store method with what it must do: a method added later fails
+ * it until it is listed.
  * A new table or column that authentication reads through this cache needs
  * the same trigger in a migration.
  */
+import { CachedSessionStore, CachedTokenStore, CachedUserStore } from './auth-cache-stores.js';
 import { BoundedMap } from './bounded-map.js';
-import type { SessionRecord, SessionStore, Storage, StorageStats, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
+import type { SessionRecord, Storage, StorageStats, TokenRecord, UserRecord } from './types.js';
 
 /** Optional observers, e.g. for metrics. Called once per cached lookup. */
 export interface AuthCacheHooks {
@@ -81,7 +83,8 @@ export interface AuthCacheOptions extends AuthCacheHooks {
 
 const noop = () => {};
 
-class AuthCache {
+/** The entries and their rules; the store wrappers (auth-cache-stores.ts) go through it. */
+export class AuthCache {
   readonly tokens: BoundedMap<string, TokenRecord>;
   readonly sessions: BoundedMap<string, SessionRecord>;
   readonly users: BoundedMap<number, UserRecord>;
@@ -239,118 +242,6 @@ class AuthCache {
   async ready(): Promise<void> {
     this.clear();
     await this.opts.ready?.();
-  }
-}
-
-class CachedTokenStore implements TokenStore {
-  constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
-
-  create(token: TokenRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(token), () => this.cache.tokens.delete(token.hash), 'creates');
-  }
-
-  findByHash(hash: string): Promise<TokenRecord | undefined> {
-    return this.cache.read(this.cache.tokens, hash, () => this.inner.findByHash(hash));
-  }
-
-  findByHashWithUser(hash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
-    return this.cache.readWithUser(
-      this.cache.tokens,
-      hash,
-      () => this.inner.findByHashWithUser(hash),
-      (r) => [r.token, r.user],
-      (token, user) => ({ token, user }),
-    );
-  }
-
-  listByUser(userId: number): Promise<TokenRecord[]> {
-    return this.inner.listByUser(userId);
-  }
-
-  findByPrefix(userId: number, prefix: string): Promise<TokenRecord[]> {
-    return this.inner.findByPrefix(userId, prefix);
-  }
-
-  revoke(hash: string, at: number): Promise<void> {
-    return this.cache.write(() => this.inner.revoke(hash, at), () => this.cache.tokens.delete(hash));
-  }
-
-  touch(hash: string, at: number): Promise<void> {
-    // The cached copy is updated first, so that the requests arriving while
-    // the write runs do not all decide to record "last used" again.
-    return this.cache.touch(this.cache.tokens, hash, (t) => ({ ...t, lastUsedAt: at }), () => this.inner.touch(hash, at));
-  }
-}
-
-class CachedSessionStore implements SessionStore {
-  constructor(private readonly inner: SessionStore, private readonly cache: AuthCache) {}
-
-  create(session: SessionRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(session), () => this.cache.sessions.delete(session.id), 'creates');
-  }
-
-  findById(id: string): Promise<SessionRecord | undefined> {
-    return this.cache.read(this.cache.sessions, id, () => this.inner.findById(id));
-  }
-
-  findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-    return this.cache.readWithUser(
-      this.cache.sessions,
-      id,
-      () => this.inner.findByIdWithUser(id),
-      (r) => [r.session, r.user],
-      (session, user) => ({ session, user }),
-    );
-  }
-
-  touch(id: string, at: number): Promise<void> {
-    return this.cache.touch(this.cache.sessions, id, (s) => ({ ...s, lastActiveAt: at }), () => this.inner.touch(id, at));
-  }
-
-  revoke(id: string, at: number): Promise<void> {
-    return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
-  }
-
-  revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
-    // Rare (password changes): dropping every cached session is simplest and safe.
-    return this.cache.write(() => this.inner.revokeAllForUser(userId, at, exceptId), () => this.cache.sessions.clear());
-  }
-
-  prune(before: number): Promise<number> {
-    return this.cache.write(() => this.inner.prune(before), () => this.cache.sessions.clear());
-  }
-}
-
-class CachedUserStore implements UserStore {
-  constructor(private readonly inner: UserStore, private readonly cache: AuthCache) {}
-
-  create(user: Parameters<UserStore['create']>[0]): Promise<UserRecord> {
-    return this.cache.write(() => this.inner.create(user), () => {}, 'creates');
-  }
-
-  findById(id: number): Promise<UserRecord | undefined> {
-    return this.cache.read(this.cache.users, id, () => this.inner.findById(id));
-  }
-
-  findByLogin(login: string): Promise<UserRecord | undefined> {
-    return this.inner.findByLogin(login);
-  }
-
-  list(): Promise<UserRecord[]> {
-    return this.inner.list();
-  }
-
-  count(): Promise<number> {
-    return this.inner.count();
-  }
-
-  update(id: number, patch: Parameters<UserStore['update']>[1]): Promise<void> {
-    return this.cache.write(() => this.inner.update(id, patch), () => this.cache.users.delete(id));
-  }
-
-  delete(id: number): Promise<boolean> {
-    // Takes the user's sessions and tokens with it.
-    return this.cache.write(() => this.inner.delete(id), () => this.cache.clear());
   }
 }
 

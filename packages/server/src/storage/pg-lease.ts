@@ -162,7 +162,10 @@ export class LeaseWatch {
         )
       ).rows;
       this.pending = null;
-      if (this.closed) return void client.end().catch(() => {});
+      if (this.closed) {
+        await client.query('delete from auth_cache_leases where instance = $1', [this.instance]).catch(() => {});
+        return void client.end().catch(() => {});
+      }
       this.drop();
       const seen = Number(row!.seen_epoch);
       this.known = Math.max(this.known, seen);
