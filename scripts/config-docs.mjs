@@ -23,20 +23,13 @@ function code(text) {
   return s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``;
 }
 
-function isEmpty(value) {
-  if (value === null || value === undefined || value === '') return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.values(value).every(isEmpty);
-  return false;
-}
-
-/** The default as an operator would type it; secrets and "nothing" are an empty cell. */
+/**
+ * The default as an operator would type it: the schema's `shownDefault`
+ * (also what `semauth server --help` prints). Secrets and "nothing" are an empty cell.
+ */
 export function formatDefault(setting) {
-  const value = setting.default;
-  if (setting.secret || isEmpty(value)) return '';
-  if (Array.isArray(value)) return code(value.join(','));
-  if (typeof value === 'object') return code(JSON.stringify(value));
-  return code(value);
+  if (setting.secret || !setting.shownDefault) return '';
+  return code(setting.shownDefault);
 }
 
 function cell(text) {

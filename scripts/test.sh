@@ -14,6 +14,12 @@
 # Such suites must get their databases from freshDatabaseEnv() — directly or
 # through startTestApp()/startServerProcess() — so SEMAUTH_TEST_DIALECT picks
 # the engine; never a hard-coded SQLite path. Everything else runs on SQLite only.
+# The LDAP suites start their own OpenLDAP per file (test/support/ldap.ts runs
+# scripts/ldap-test-server.sh, which installs slapd when missing and root).
+#
+# The browser suites (packages/web/test/browser, SQLite pass only) drive
+# Debian's Chromium: scripts/ensure-chromium.sh installs it first when they
+# are selected (apt-get, as root, when /usr/bin/chromium is missing).
 #
 #   npm test                                  both passes
 #   npm test -- packages/server/test/http     only suites under these paths, in both passes
@@ -48,6 +54,18 @@ pg_suites() {
 }
 
 npm run build --silent
+
+# Up front rather than in a test hook: installing can take longer than a hook may wait.
+browser_suites_selected() {
+  ((${#paths[@]} == 0)) && return 0
+  for p in "${paths[@]}"; do
+    [[ packages/web/test/browser == "$p" || packages/web/test/browser == "$p"/* || $p == packages/web/test/browser* ]] && return 0
+  done
+  return 1
+}
+if [[ $DIALECTS == *sqlite* ]] && browser_suites_selected; then
+  bash scripts/ensure-chromium.sh >/dev/null || echo "=== no Chromium: the browser suites will fail (see above)"
+fi
 
 # vitest's own summary is not a format CI tools read: tally both passes and
 # close with one plain `tests: N passed, N failed, N skipped` line.

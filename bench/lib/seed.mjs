@@ -59,6 +59,7 @@ function* rows({ users, tokens, keep, now }, kept) {
   }
 }
 
+// ASCII lower case: these are their own identity keys (identity.ts), which the server keeps beside them.
 const userRow = (id, now) => ({ username: `bench${id}`, name: `Bench User ${id}`, email: `bench${id}@bench.invalid`, created_at: now });
 
 /** Seeds a migrated, empty SQLite file. Returns the kept token secrets. */
@@ -71,13 +72,19 @@ export async function seedSqlite(file, { users, tokens, keep }) {
   const now = Date.now();
   const kept = [];
   const insertUser = db.prepare(
-    'insert into users (id, username, name, email, password_hash, admin, external, alert, disabled, created_at) values (?, @username, @name, @email, null, 0, 0, 0, 0, @created_at)',
+    'insert into users (id, username, name, email, password_hash, admin, external, alert, disabled, created_at, login_key, email_key) values (?, @username, @name, @email, null, 0, 0, 0, 0, @created_at, @username, @email)',
   );
+  const insertKey = db.prepare('insert into user_keys (key, user_id) values (?, ?)');
   const insertToken = db.prepare(
     'insert into api_tokens (token_hash, prefix, user_id, name, created_at, expires_at, last_used_at, revoked_at) values (@token_hash, @prefix, @user_id, @name, @created_at, null, null, null)',
   );
   db.transaction(() => {
-    for (let id = 1; id <= users; id++) insertUser.run(id, userRow(id, now));
+    for (let id = 1; id <= users; id++) {
+      const user = userRow(id, now);
+      insertUser.run(id, user);
+      insertKey.run(user.username, id);
+      insertKey.run(user.email, id);
+    }
     for (const row of rows({ users, tokens, keep, now }, kept)) insertToken.run(row);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -95,10 +102,15 @@ export async function seedPostgres(url, { users, tokens, keep }) {
   try {
     await client.query('begin');
     await client.query(
-      `insert into users (id, username, name, email, password_hash, admin, external, alert, disabled, created_at)
-       select i, 'bench' || i, 'Bench User ' || i, 'bench' || i || '@bench.invalid', null, 0, 0, 0, 0, $2::bigint
+      `insert into users (id, username, name, email, password_hash, admin, external, alert, disabled, created_at, login_key, email_key)
+       select i, 'bench' || i, 'Bench User ' || i, 'bench' || i || '@bench.invalid', null, 0, 0, 0, 0, $2::bigint, 'bench' || i, 'bench' || i || '@bench.invalid'
        from generate_series(1, $1::int) as i`,
       [users, now],
+    );
+    await client.query(
+      `insert into user_keys (key, user_id) select login_key, id from users where id <= $1::int
+       union all select email_key, id from users where id <= $1::int`,
+      [users],
     );
     await client.query(`select setval(pg_get_serial_sequence('users', 'id'), $1::int)`, [users]);
     let batch = [];

@@ -82,8 +82,13 @@ export class AuthenticationApi extends BaseApi {
    *
    * @param apiTokenId the whole token or the 8-character id from
    *   `userTokensGet()`. Percent-encoded here (`=` becomes `%3D`).
-   * @throws ApiException `404` no such token of yours, `409` an 8-character
-   *   id that matches several tokens (use the whole token), `400` malformed.
+   * @throws ApiException `404` when none of your tokens matches — also for
+   *   ids semauth never issues (32-character hex ids, Semaphore's 52- or
+   *   56-character ids, someone else's token): treat it as "already gone";
+   *   `409` an 8-character id that matches several of your live tokens (use
+   *   the whole token); `400` only for an id no server could issue: longer
+   *   than 256 characters, or holding a character outside
+   *   `[A-Za-z0-9._~=+/-]`.
    */
   async userTokensApiTokenIdDelete(apiTokenId: string, init?: RequestOptions): Promise<void> {
     if (typeof apiTokenId !== 'string' || apiTokenId === '') {

@@ -3,6 +3,9 @@ export const SESSION_COOKIE_NAME = 'semaphore';
 
 const PREFIX = `${SESSION_COOKIE_NAME}=`;
 
+/** `name=value` of some other cookie: a value after the `=` (base64 padding only ends a value). */
+const OTHER_COOKIE = /^[^=\s]+=[^=]/;
+
 /**
  * Reduces whatever the user pasted to the bare session cookie value.
  *
@@ -10,16 +13,20 @@ const PREFIX = `${SESSION_COOKIE_NAME}=`;
  * - the bare value `abc.def`,
  * - the pair `semaphore=abc.def`,
  * - a whole echoed `Set-Cookie` line `semaphore=abc.def; Path=/; HttpOnly`,
- * - a whole `Cookie` header `other=1; semaphore=abc.def`.
+ * - a whole `Cookie` header `other=1; semaphore=abc.def`,
+ * - several `Set-Cookie` lines joined by `, `, in any order.
  *
- * A bare value may itself contain `=` (base64 padding), so only a part that
- * starts with `semaphore=` is treated as a name/value pair.
+ * Only a part named exactly `semaphore` is the session: `ui_semaphore=1`
+ * (the marker semauth sets for Semaphore's web UI) never is. A bare value
+ * may itself end in `=` (base64 padding); a part that is another cookie's
+ * pair is not taken for a bare value (the result is then empty).
  */
 export function normaliseSessionCookie(input: string): string {
-  const parts = input.split(';').map((part) => part.trim());
+  const parts = input.split(/[;,]/).map((part) => part.trim());
   const named = parts.find((part) => part.startsWith(PREFIX));
   if (named !== undefined) return named.slice(PREFIX.length);
-  return parts[0] ?? '';
+  const first = input.split(';', 1)[0]!.trim();
+  return OTHER_COOKIE.test(first) ? '' : first;
 }
 
 /**

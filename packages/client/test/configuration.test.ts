@@ -28,10 +28,20 @@ describe('Configuration', () => {
     ['echoed Set-Cookie line', 'semaphore=id.secret=; Path=/; HttpOnly; SameSite=Lax'],
     ['whole Cookie header', 'theme=dark; semaphore=id.secret='],
     ['padded with spaces', '  semaphore=id.secret=  '],
+    // semauth's marker for Semaphore's web UI (SEMAUTH_SEMAPHORE_UI_COMPAT) is never the session.
+    ['Cookie header with the UI marker first', 'ui_semaphore=1; semaphore=id.secret='],
+    ['Cookie header with the UI marker last', 'semaphore=id.secret=; ui_semaphore=1'],
+    ['login’s two Set-Cookie lines joined by ", "', 'semaphore=id.secret=; Path=/; Max-Age=60; HttpOnly; SameSite=Lax, ui_semaphore=1; Path=/; Max-Age=60; SameSite=Lax'],
+    ['the same lines in the other order', 'ui_semaphore=1; Path=/; Max-Age=60; SameSite=Lax, semaphore=id.secret=; Path=/; Max-Age=60; HttpOnly'],
   ])('accepts the session cookie as a %s', (_, cookie) => {
     const configuration = new Configuration({ apiKey: { cookie } });
     expect(configuration.apiKey.cookie).toBe('id.secret=');
     expect(configuration.authHeaders()).toEqual({ Cookie: 'semaphore=id.secret=' });
+  });
+
+  it.each(['ui_semaphore=1', 'ui_semaphore=id.secret=; Path=/', 'theme=dark'])('never sends another cookie as the session: %s', (cookie) => {
+    const configuration = new Configuration({ apiKey: { cookie } });
+    expect(configuration.authHeaders()).toEqual({});
   });
 
   it('normalises a cookie assigned after construction too', () => {

@@ -3,14 +3,19 @@
  * the tarball into a project outside the repository, compiled with tsc and
  * run against a real server — the consumer flow and every README example.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPackedProject, type PackedProject } from './support/packed-project.js';
-import { CLIENT_DIR } from './support/paths.js';
+import { CLIENT_DIR, REPO_ROOT, TSC } from './support/paths.js';
 import { apiRoot, startServer, type ServerProcess } from './support/server.js';
 
+const execFileAsync = promisify(execFile);
 const EXAMPLES = readdirSync(join(CLIENT_DIR, 'examples')).filter((name) => name.endsWith('.ts')).sort();
+/** Plain JavaScript examples, run with node without compiling. */
+const SCRIPTS = readdirSync(join(CLIENT_DIR, 'examples')).filter((name) => name.endsWith('.mjs')).sort();
 const fixture = (name: string) => readFileSync(join(CLIENT_DIR, 'test', 'fixtures', 'consumer', name), 'utf8');
 
 /** A line each example prints when it did its job. */
@@ -23,7 +28,7 @@ const EXPECTED_OUTPUT: Record<string, RegExp> = {
   'cookie-flow.ts': /^After logout the old cookie is rejected: HTTP 401$/m,
   'bearer-flow.ts': /^After revocation the token is rejected: HTTP 401$/m,
   'ping-and-login-metadata.ts': /^pong\nPassword login enabled: true$/m,
-  'quick-start.ts': /^Your API token: [a-z0-9_=-]{44}$/m,
+  'quick-start.mjs': /^Your API token: [a-z0-9_=-]{44}$/m,
   'error-handling.ts': /^Login refused: HTTP 401[\s\S]*No such token of yours\nCancelled\n(Unreachable|Timed out)/m,
 };
 
@@ -33,7 +38,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   const sources: Record<string, string> = { 'flow.ts': fixture('flow.ts'), 'browser.ts': fixture('browser.ts') };
-  for (const name of EXAMPLES) sources[`examples/${name}`] = readFileSync(join(CLIENT_DIR, 'examples', name), 'utf8');
+  for (const name of [...EXAMPLES, ...SCRIPTS]) sources[`examples/${name}`] = readFileSync(join(CLIENT_DIR, 'examples', name), 'utf8');
   [server, project] = await Promise.all([startServer(), createPackedProject(sources)]);
   env = { SEMAUTH_URL: apiRoot(server), SEMAUTH_LOGIN: 'admin', SEMAUTH_PASSWORD: server.adminPassword };
 }, 180_000);
@@ -44,10 +49,11 @@ afterAll(async () => {
 });
 
 describe('the packed tarball', () => {
-  it('holds the compiled package only: dist, package.json, README', () => {
+  it('holds the compiled package only: dist, package.json, README, LICENSE', () => {
     expect(project.packedFiles).toContain('dist/index.js');
     expect(project.packedFiles).toContain('dist/index.d.ts');
-    const unexpected = project.packedFiles.filter((path) => !/^(dist\/[\w-]+\.(js|d\.ts)|package\.json|README\.md)$/.test(path));
+    expect(project.packedFiles).toContain('LICENSE');
+    const unexpected = project.packedFiles.filter((path) => !/^(dist\/[\w-]+\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(path));
     expect(unexpected).toEqual([]);
   });
 
@@ -77,6 +83,27 @@ describe('against the real server', () => {
     expect(result.stdout).toContain('consumer flow ok');
     expect(result.code).toBe(0);
   }, 60_000);
+
+  it.each(SCRIPTS)('runs the README example %s with node, uncompiled', async (name) => {
+    const result = await project.runScript(`examples/${name}`, env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(EXPECTED_OUTPUT[name] ?? /(?!)/);
+  }, 60_000);
+
+  it('compiles a TypeScript example with the tsc command the README gives, then runs it', async () => {
+    const dir = join(project.dir, 'readme-tsc');
+    mkdirSync(dir);
+    copyFileSync(join(CLIENT_DIR, 'examples', 'user-tokens-get.ts'), join(dir, 'example.mts'));
+    // The README's flags; only where @types/node lives differs (this project borrows the repository's).
+    const flags = ['--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(REPO_ROOT, 'node_modules', '@types')];
+    expect(readFileSync(join(CLIENT_DIR, 'README.md'), 'utf8')).toContain(`npx tsc ${flags.slice(0, 7).join(' ')} example.mts`);
+    const compiled = await execFileAsync(process.execPath, [TSC, ...flags, 'example.mts'], { cwd: dir }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? String(e) }));
+    expect(compiled.stdout).toBe('');
+    const result = await project.runScript('../readme-tsc/example.mjs', env);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(EXPECTED_OUTPUT['user-tokens-get.ts']!);
+  }, 120_000);
 
   it.each(EXAMPLES)('runs the README example %s', async (name) => {
     const result = await project.run(`examples/${name}`, env);

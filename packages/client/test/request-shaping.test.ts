@@ -43,6 +43,15 @@ describe('authLoginPost', () => {
     expect(configuration.apiKey.cookie).toBe('42.s3cr3t=');
   });
 
+  it.each([
+    ['after', ['semaphore=42.s3cr3t=; Path=/; HttpOnly; SameSite=Lax', 'ui_semaphore=1; Path=/; SameSite=Lax']],
+    ['before', ['ui_semaphore=1; Path=/; SameSite=Lax', 'semaphore=42.s3cr3t=; Path=/; HttpOnly; SameSite=Lax']],
+  ])('never takes the web UI marker (%s the session cookie) for the session', async (_, lines) => {
+    const { configuration, auth } = setup(empty(204, lines.map((line) => ['set-cookie', line] as [string, string])));
+    await auth.authLoginPost({ auth: 'a', password: 'p' });
+    expect(configuration.apiKey.cookie).toBe('42.s3cr3t=');
+  });
+
   it('falls back to the joined set-cookie header when getSetCookie is missing', async () => {
     const joined = 'theme=dark; Expires=Thu, 01 Jan 2099 00:00:00 GMT, semaphore=7.abc; Path=/; HttpOnly';
     const { configuration, auth } = setup(() => {

@@ -179,8 +179,16 @@ describe('userTokensApiTokenIdDelete', () => {
     await expectApiError(new UserApi(configurationFor(server, { bearer: token.id })).userGet(), 401);
   });
 
-  it('answers 404 for an id that matches none of your tokens', async () => {
-    await expectApiError(auth(await adminSession(server)).userTokensApiTokenIdDelete('zzzzzzzz'), 404);
+  // SPEC §1: every id that names none of your tokens is 404 ("already gone"), whatever its shape.
+  it.each([
+    ['an unknown 8-character id', 'zzzzzzzz'],
+    ['a 12-character id', 'zzzzzzzzzzzz'],
+    ['a 32-character hex id', '0123456789abcdef0123456789abcdef'],
+    ['a 52-character Semaphore id', 'mfrggzdfmztwq2lknnwg23tpobyxe43uov3ho6dzpjqwey3e4vlt'],
+    ['a 56-character Semaphore id, "=" padded', 'mfrggzdfmztwq2lknnwg23tpobyxe43uov3ho6dzpjqwey3emfrg===='],
+    ['256 characters', 'a'.repeat(256)],
+  ])('answers 404 for %s that matches none of your tokens', async (_name, id) => {
+    await expectApiError(auth(await adminSession(server)).userTokensApiTokenIdDelete(id), 404);
   });
 
   it('answers 409 for an 8-character id shared by two of your tokens; the whole token still works', async (context) => {
@@ -205,8 +213,11 @@ describe('userTokensApiTokenIdDelete', () => {
     await api.userTokensApiTokenIdDelete(second.id);
   });
 
-  it('answers 400 for a malformed id (here one with "/" and spaces, sent encoded)', async () => {
-    await expectApiError(auth(await adminSession(server)).userTokensApiTokenIdDelete('not/a token'), 400);
+  it('answers 400 only for an id no server could issue: a space, a non-ASCII letter, over 256 characters', async () => {
+    const api = auth(await adminSession(server));
+    await expectApiError(api.userTokensApiTokenIdDelete('not/a token'), 400);
+    await expectApiError(api.userTokensApiTokenIdDelete('ünal-token'), 400);
+    await expectApiError(api.userTokensApiTokenIdDelete('a'.repeat(257)), 400);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * buildApp: the one place the HTTP application is assembled. It does not
- * listen; main.ts does, and tests build an app per test (DESIGN.md §1).
+ * listen; main.ts does, and tests build an app per test.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -9,26 +9,29 @@ import { registerBodyParser } from './http/body-parser.js';
 import { clientErrorHandler, expectationFailedHandler } from './http/client-errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
+import { oidcRoutes } from './auth-methods/oidc/routes.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
 import { pingRoutes } from './http/routes/ping.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
+import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
+import { webUiRoutes } from './http/web-ui/routes.js';
 import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
 import type { Services } from './services/index.js';
-import type { Storage } from './storage/types.js';
 
 export interface AppDeps {
-  storage: Storage;
   services: Services;
+  /** Where the built web UI is; default: this package's dist/web. */
+  webUiDir?: string;
 }
 
 export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, webUiDir }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config),
     // One line per request from our onResponse hook instead of Fastify's two.
@@ -56,9 +59,13 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
 
   const prefix = apiPrefix(config);
   const openApi = collectOpenApi(app, prefix);
-  const knownPaths = new Set<string>();
+  // Path → the methods it serves: a 405 names them in its Allow header.
+  const knownPaths = new Map<string, Set<string>>();
   app.addHook('onRoute', (r) => {
-    knownPaths.add(r.url.replace(/\/+$/, ''));
+    const path = r.url.replace(/\/+$/, '');
+    const methods = knownPaths.get(path) ?? new Set<string>();
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) methods.add(m.toUpperCase());
+    knownPaths.set(path, methods);
   });
 
   app.decorateRequest('auth', null);
@@ -67,12 +74,13 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
   registerErrorHandling(app, knownPaths);
 
   // A callback hook, not an async one: it runs on every response and has nothing to wait for.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Semaphore sends exactly `application/json`; contract tests compare it.
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // Auth answers (above all the one carrying a new token) must never be cached.
-    reply.header('cache-control', 'no-store');
+    // The web UI's static files hold no secret and set their own caching.
+    if (request.routeOptions.config.webUi !== true) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
   // The request line is logged at `info`; at quieter levels the hook is not
@@ -93,9 +101,14 @@ export function buildApp(config: Config, { services }: AppDeps): FastifyInstance
       authRoutes(api, deps);
       userRoutes(api, deps);
       tokenRoutes(api, deps);
+      if (services.oidc) oidcRoutes(api, { config, oidc: services.oidc });
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },
     { prefix },
   );
+
+  const ui = loadWebUi(webUiDir ?? defaultWebUiDir(), config.webRoot.prefix);
+  if ('missing' in ui) app.log.warn(`no web UI: ${ui.missing}; serving the API only`);
+  else webUiRoutes(app, ui, config.webRoot.prefix);
   return app;
 }

@@ -10,7 +10,7 @@ export const ERRORS = {
   JSON_TOO_DEEP: { status: 400, message: 'The request body is nested too deeply.' },
   INVALID_BODY: { status: 400, message: 'The request body is missing or invalid.' },
   INVALID_LOGIN_BODY: { status: 400, message: 'The login body must be a JSON object with non-empty string fields "auth" and "password".' },
-  INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: expected a 44-character token or its 8-character id.' },
+  INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: 1 to 256 characters of A-Z, a-z, 0-9 and . _ ~ = + / - are expected.' },
   INVALID_TOKEN_OPTIONS: { status: 400, message: 'Token options must be {"name": string, "expires_at": RFC 3339 date-time in the future}.' },
   INVALID_QUERY: { status: 400, message: 'The query string is invalid.' },
   BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
@@ -23,6 +23,9 @@ export const ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this path.' },
   TOKEN_AMBIGUOUS: { status: 409, message: 'This 8-character id matches more than one of your tokens: use the whole token.' },
   USER_EXISTS: { status: 409, message: 'A user with this login or e-mail already exists.' },
+  USER_AMBIGUOUS: { status: 409, message: 'This login or e-mail names several accounts: select the account by its id.' },
+  LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator: make another user an administrator first.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session of this user.' },
   USER_NOT_FOUND: { status: 404, message: 'No such user.' },
   INVALID_USER: { status: 400, message: 'The user data is invalid.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
@@ -31,6 +34,7 @@ export const ERRORS = {
   EXPECTATION_FAILED: { status: 417, message: 'Unsupported Expect header: only 100-continue is understood.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
+  LDAP_UNAVAILABLE: { status: 503, message: 'The directory (LDAP) that checks this sign-in is unavailable. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -11,11 +11,15 @@ import type { Config } from './config/schema.js';
  * The URL as logged: the id of a token path is masked however its slashes
  * fall (the router forgives `/user//tokens/…`), and so is any long run of
  * token characters anywhere else (a typo'd path or a query can carry a whole
- * token too). Percent-encoded characters count as token characters.
+ * token too). Percent-encoded characters count as token characters. The
+ * query parameters an OIDC callback carries (`code`, `state`) are masked
+ * whatever their length or alphabet: some providers' codes are short or
+ * hold dots.
  */
 export function redactUrl(url: string): string {
   return url
     .replace(/(\/user\/+tokens\/+)[^?#]+/i, '$1[redacted]')
+    .replace(/([?&](?:code|state|session_state|id_token|access_token)=)[^&#]*/gi, '$1[redacted]')
     .replace(/(?:[A-Za-z0-9_=-]|%[0-9A-Fa-f]{2}){16,}/g, '[redacted]');
 }
 

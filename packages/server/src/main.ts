@@ -1,6 +1,6 @@
 /**
  * The server process, given a loaded config: open storage → migrate →
- * buildApp → bootstrap the first admin → start maintenance → listen → stop
+ * buildApp → warn of identity conflicts → bootstrap the first admin → start maintenance → listen → stop
  * cleanly on SIGTERM/SIGINT.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -8,6 +8,7 @@ import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createServices } from './services/index.js';
+import { describeIdentityConflicts } from './services/users.js';
 import type { MaintenanceResult } from './services/maintenance.js';
 import { openStorage } from './storage/open.js';
 
@@ -17,14 +18,17 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  let createdFile: string | undefined;
   // The logger comes with the app, after storage: until then there is nothing to report.
   let log: FastifyBaseLogger | undefined;
-  let signalLost = false;
+  let leaseLost = false;
   const storage = await openStorage(config, {
+    create: true,
+    onCreated: (file) => (createdFile = file),
     onAuthSignal(up, error) {
       if (!up) log?.warn({ err: { message: error?.message } }, 'auth cache: lease lost; authenticating from the database until it is taken again');
-      else if (signalLost) log?.info('auth cache: lease taken again; serving from the cache');
-      signalLost = !up;
+      else if (leaseLost) log?.info('auth cache: lease taken again; serving from the cache');
+      leaseLost = !up;
     },
   });
   try {
@@ -34,9 +38,25 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     throw e;
   }
   const services = createServices(storage, config);
-  const app = buildApp(config, { storage, services });
+  try {
+    // Read now, so that an unreadable client_secret_file stops the start instead of the first sign-in.
+    services.oidc?.checkCredentials();
+  } catch (e) {
+    await storage.close().catch(() => {});
+    throw e;
+  }
+  const app = buildApp(config, { services });
   log = app.log;
   for (const w of configWarnings(config)) app.log.warn(w);
+  if (createdFile !== undefined) app.log.info({ file: createdFile }, 'created a new SQLite database (SEMAPHORE_DB_HOST)');
+  const conflicts = await services.users.identityConflicts();
+  if (conflicts.length > 0) {
+    // Safe meanwhile (a shared login or e-mail signs in nobody), but those users need an operator.
+    app.log.warn(
+      { identity_conflicts: describeIdentityConflicts(conflicts) },
+      'logins or e-mails shared by several accounts (made before they were compared regardless of case and Unicode form) sign in nobody until all but one account is renamed: see `semauth migrate`',
+    );
+  }
 
   const boot = await services.users.bootstrapAdmin(config.adminPassword, { address: 'bootstrap', userAgent: null });
   if (boot.created && boot.generated) {
@@ -52,7 +72,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   // once now, then on a timer for as long as the server runs.
   const report = (r: MaintenanceResult | Error) => {
     if (r instanceof Error) app.log.warn({ err: { message: r.message } }, 'maintenance failed');
-    else if (r.audit + r.throttle + r.sessions > 0) app.log.info({ pruned: r }, 'maintenance pruned old rows');
+    else if (r.audit + r.throttle + r.sessions + r.oidcStates > 0) app.log.info({ pruned: r }, 'maintenance pruned old rows');
   };
   report(await services.maintenance.runOnce());
   services.maintenance.start(config.maintenanceIntervalSeconds * 1000, report);
@@ -65,7 +85,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     await storage.close().catch(() => {});
     throw e;
   }
-  app.log.info({ url: `${address}${apiPrefix(config)}` }, 'semauth listening');
+  app.log.info({ url: `${address}${apiPrefix(config)}`, web: `${address}${config.webRoot.prefix}/` }, 'semauth listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -29,6 +29,8 @@ export interface PackedProject {
   compileForBrowser(): Promise<RunResult>;
   /** Runs a compiled `src/<name>.ts` with node. */
   run(name: string, env: Record<string, string>): Promise<RunResult>;
+  /** Runs `src/<name>.mjs` with node as it is. */
+  runScript(name: string, env: Record<string, string>): Promise<RunResult>;
   cleanup(): void;
 }
 
@@ -43,7 +45,7 @@ export async function createPackedProject(sources: Record<string, string>): Prom
   const dir = join(root, 'consumer');
   mkdirSync(stage);
   mkdirSync(join(dir, 'src'), { recursive: true });
-  for (const file of ['package.json', 'README.md']) copyFileSync(join(CLIENT_DIR, file), join(stage, file));
+  for (const file of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(CLIENT_DIR, file), join(stage, file));
 
   await checked(process.execPath, [
     TSC, '-p', join(CLIENT_DIR, 'tsconfig.json'), '--outDir', join(stage, 'dist'), '--composite', 'false', '--incremental', 'false',
@@ -95,6 +97,7 @@ export async function createPackedProject(sources: Record<string, string>): Prom
     compileForBrowser: () => run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.browser.json')], dir),
     run: (name, env) =>
       run(process.execPath, [join(dir, 'out', name.replace(/\.ts$/, '.js'))], dir, { ...cleanEnv(), ...env }),
+    runScript: (name, env) => run(process.execPath, [join(dir, 'src', name)], dir, { ...cleanEnv(), ...env }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -101,7 +101,16 @@ export function describe(req) {
 // ---------------------------------------------------------------- checking
 
 /** Response headers semauth (with Fastify and Node) ever sends. */
-export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'allow', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * Headers only the web UI's pages carry (src/http/web-ui/routes.ts). A GET
+ * outside `<prefix>/api` may get a page (index.html), which has them and no
+ * API answer ever does.
+ */
+export const WEB_UI_HEADERS = new Set(['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options', 'cross-origin-opener-policy', 'etag', 'vary', 'content-encoding']);
+const WEB_UI_TYPES = new Set(['text/html; charset=utf-8', 'text/javascript; charset=utf-8', 'text/css; charset=utf-8', 'image/svg+xml']);
+const WEB_UI_CACHING = new Set(['no-cache', 'public, max-age=31536000, immutable']);
 
 /** Problems with one answer; an empty list means it is fine. */
 export function problems(req, res) {
@@ -111,10 +120,13 @@ export function problems(req, res) {
   const out = [];
   if (res.status >= 500) out.push(`status ${res.status}`);
   if (res.status < 200) out.push(`status ${res.status}`);
+  if (res.header('content-security-policy') !== undefined) return [...out, ...webUiProblems(req, res)];
   for (const [k, v] of res.headers) {
     if (!KNOWN_HEADERS.has(k)) out.push(`unexpected response header ${JSON.stringify(k)}`);
     if (/[\u0000-\u001f\u007f]/.test(k + v)) out.push(`control character in response header ${JSON.stringify([k, v])}`);
   }
+  // RFC 9110: a 405 names the methods the path takes, and only a 405 does here.
+  if ((res.status === 405) !== /^[A-Z]+(, [A-Z]+)*$/.test(res.header('allow') ?? '')) out.push(`status ${res.status} with Allow ${JSON.stringify(res.header('allow'))}`);
   if (res.header('cache-control') !== 'no-store') out.push(`Cache-Control ${JSON.stringify(res.header('cache-control'))}`);
   const type = res.header('content-type');
   const isPing = res.status === 200 && /\/ping\/?(\?|$)/.test(req.target);
@@ -132,6 +144,26 @@ export function problems(req, res) {
   const cookies = res.headers.filter(([k]) => k === 'set-cookie').map(([, v]) => v);
   for (const c of cookies) if (!/^semaphore=[^,; ]*; Path=\/; /.test(c) || !/HttpOnly/.test(c) || !/SameSite=Lax/.test(c)) out.push(`odd Set-Cookie ${JSON.stringify(c)}`);
   if (cookies.length > 1) out.push('more than one Set-Cookie');
+  return out;
+}
+
+/** A web UI answer: only to GET/HEAD outside the API, with the page headers, never a cookie. */
+function webUiProblems(req, res) {
+  const out = [];
+  const path = req.target.split('?', 1)[0].replace(/\/{2,}/g, '/');
+  if (/\/api(\/|$)/.test(path)) out.push('a web UI page answered a path under /api');
+  if (req.method !== 'GET' && req.method !== 'HEAD') out.push(`a web UI page answered ${req.method}`);
+  if (res.status !== 200 && res.status !== 304) out.push(`web UI status ${res.status}`);
+  for (const [k, v] of res.headers) {
+    if (!KNOWN_HEADERS.has(k) && !WEB_UI_HEADERS.has(k)) out.push(`unexpected response header ${JSON.stringify(k)}`);
+    if (/[\u0000-\u001f\u007f]/.test(k + v)) out.push(`control character in response header ${JSON.stringify([k, v])}`);
+  }
+  if (/unsafe-inline|unsafe-eval/.test(res.header('content-security-policy'))) out.push('CSP allows inline code');
+  if (res.header('x-frame-options') !== 'DENY') out.push(`X-Frame-Options ${JSON.stringify(res.header('x-frame-options'))}`);
+  if (res.header('x-content-type-options') !== 'nosniff') out.push('no X-Content-Type-Options: nosniff');
+  if (!WEB_UI_CACHING.has(res.header('cache-control'))) out.push(`web UI Cache-Control ${JSON.stringify(res.header('cache-control'))}`);
+  if (res.status === 200 && !WEB_UI_TYPES.has(res.header('content-type'))) out.push(`web UI Content-Type ${JSON.stringify(res.header('content-type'))}`);
+  if (res.header('set-cookie') !== undefined) out.push('a web UI page set a cookie');
   return out;
 }
 
@@ -308,7 +340,7 @@ function maybe(name, percent, value) {
 function headers(ctx) {
   const entries = fc.tuple(
     maybe('Content-Type', 60, headerValue(['application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', '*/*', ''])),
-    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
+    maybe('Cookie', 50, headerValue([M.cookie, M.cookie, `${M.cookie}; Path=/; HttpOnly`, `other=1, ${M.cookie}`, `ui_semaphore=1; ${M.cookie}`, `ui_semaphore=${M.cookieValue}`, 'semaphore=', 'semaphore=garbage', `semaphore=${M.sessionId}.${'A'.repeat(32)}`, M.cookieValue])),
     maybe('Authorization', 40, headerValue([`Bearer ${M.token}`, `Bearer ${M.token}`, M.token, `bearer ${M.tokenUpper}`, 'Bearer', 'Bearer ', `Bearer ${M.token}x`, 'Basic YWRtaW46YWRtaW4=', `Token ${M.token}`, 'Bearer a b c'])),
     maybe('Origin', 15, headerValue([ctx.origin, ctx.origin, 'https://evil.example', 'null', 'http://127.0.0.1', 'file://', 'https://ui.example.com'])),
     maybe('Referer', 8, headerValue([`${ctx.origin}/x`, 'https://evil.example/x', 'about:blank'])),

@@ -1,7 +1,9 @@
 /**
  * What every CLI command shares: the same settings the server reads, a
- * migrated database (so commands work on a missing or empty file), services,
- * and clean closing.
+ * migrated database, services, and clean closing. Only commands that are
+ * meant to start a database (`migrate`, `user add`; the server has its own
+ * start) may create a missing SQLite file, and they say so; the others fail
+ * with the path they looked at.
  */
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -24,13 +26,22 @@ export function cliConfig(global: GlobalOptions): Config {
 }
 
 /**
- * Runs `fn` against a migrated database. Errors of the database itself are
- * re-thrown as one line that names the file or server they concern.
+ * Runs `fn` against a migrated database. A missing SQLite file is created
+ * (and announced on standard error) only with `create: true`. Errors of the
+ * database itself are re-thrown as one line that names the file or server
+ * they concern.
  */
-export async function withServices<T>(global: GlobalOptions, fn: (s: Services, storage: Storage, config: Config) => Promise<T>): Promise<T> {
+export async function withServices<T>(
+  global: GlobalOptions,
+  fn: (s: Services, storage: Storage, config: Config) => Promise<T>,
+  opts: { create?: boolean } = {},
+): Promise<T> {
   const config = cliConfig(global);
   return withConfigInErrors(config, async () => {
-    const storage = await openStorage(config);
+    const storage = await openStorage(config, {
+      create: opts.create ?? false,
+      onCreated: (file) => process.stderr.write(`semauth: created a new SQLite database at ${file} (SEMAPHORE_DB_HOST)\n`),
+    });
     try {
       await storage.migrate();
       return await fn(createServices(storage, config), storage, config);

@@ -4,6 +4,7 @@
  * failures of the system (database unreachable, port taken, unreadable file)
  * are named after the setting the operator has to look at.
  */
+import { settingName } from '../config/load.js';
 import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors.js';
@@ -51,9 +52,9 @@ function isDatabaseError(code: string, err: SystemError): boolean {
 
 function databaseHint(config: Config | undefined): string {
   if (!config) return '';
-  if (config.dialect === 'sqlite') return ` (SQLite file "${config.sqlitePath}", set by SEMAPHORE_DB_HOST)`;
+  if (config.dialect === 'sqlite') return ` (SQLite file "${config.sqlitePath}", set by ${settingName(config, 'sqlitePath')})`;
   return config.pgUrl !== ''
-    ? ' (PostgreSQL at SEMAUTH_DB_URL)'
+    ? ` (PostgreSQL at ${settingName(config, 'pgUrl')})`
     : ` (PostgreSQL at ${config.pgHost}, set by SEMAPHORE_DB_HOST / SEMAPHORE_DB_PORT / SEMAPHORE_DB_USER / SEMAPHORE_DB)`;
 }
 

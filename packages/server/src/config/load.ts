@@ -3,9 +3,11 @@
  * environment. Environment variables win over the file, as in Semaphore.
  * Anything invalid throws a ConfigError whose message names the setting.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
+import { checkIssuerTransport } from '../auth-methods/oidc/config.js';
 import { ConfigError } from './parsers.js';
-import { settings, type Config, type Setting } from './schema.js';
+import { settings, type Config, type Setting, type Settings } from './schema.js';
 
 /**
  * Keys of Semaphore's own config.json that semauth does not use. They are
@@ -16,17 +18,29 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
   'mysql', 'bolt', 'sqlite', 'postgres', 'tmp_path', 'git_client', 'ssh_config_path', 'cookie_hash', 'cookie_encryption',
   'access_key_encryption', 'tls', 'email_sender', 'email_host', 'email_port', 'email_secure', 'email_username',
   'email_password', 'email_alert', 'email_tls', 'telegram_alert', 'telegram_chat', 'telegram_token', 'slack_alert',
-  'slack_url', 'microsoft_teams_alert', 'microsoft_teams_url', 'rocketchat_alert', 'rocketchat_url', 'ldap_enable',
-  'ldap_needtls', 'ldap_binddn', 'ldap_bindpassword', 'ldap_server', 'ldap_searchdn', 'ldap_searchfilter',
-  'ldap_mappings', 'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template', 'oidc_providers',
+  'slack_url', 'microsoft_teams_alert', 'microsoft_teams_url', 'rocketchat_alert', 'rocketchat_url',
+  'max_parallel_tasks', 'max_task_duration_sec', 'max_tasks_per_template',
   'env_vars', 'forwarded_env_vars', 'apps', 'use_remote_runner', 'runner_registration_token', 'runner', 'schedule',
   'concurrency_mode', 'web_root', 'playbook_path', 'non_auth', 'dingtalk_alert', 'dingtalk_url', 'gotify_alert',
-  'gotify_url', 'gotify_token', 'alert', 'password_login_disabled', 'ha', 'debugging', 'log', 'process', 'auth',
-  'totp', 'subscription', 'syslog', 'teams', 'dialect_options', 'global_integration_alias',
+  'gotify_url', 'gotify_token', 'alert', 'password_login_disabled', 'ha', 'debugging', 'log', 'process',
+  'subscription', 'syslog', 'teams', 'dialect_options', 'global_integration_alias',
 ]);
 
-/** Keys of Semaphore's database objects (`sqlite`, `postgres`, …): `host`, `user`, `pass`, `name`, `options`. */
+/**
+ * Semaphore's sign-in settings that semauth accepts but does not act on yet
+ * (config.json key → its environment variables). Set to anything but an
+ * empty or false value, they earn one warning at start, since a Semaphore
+ * user would expect them to work. The work that implements one removes it
+ * from here (and adds it to the schema). LDAP's keys left when LDAP sign-in came.
+ */
+export const NOT_YET_ACTED_ON: Readonly<Record<string, readonly string[]>> = {
+  auth: [],
+  totp: [],
+};
+
+/** Keys of Semaphore's database objects (`sqlite`, `postgres`): `host`, `user`, `pass`, `name`, `options`. */
 const SEMAPHORE_DB_KEYS = ['host', 'user', 'pass', 'name', 'options'];
+const SEMAPHORE_DB_OBJECTS = new Set(['sqlite', 'postgres']);
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
@@ -34,23 +48,68 @@ export interface LoadOptions {
   configFile?: string;
 }
 
+/** What loading learnt beyond the values: where each came from, and what was set in vain. */
+interface Provenance {
+  /** Setting name → the variable or `config key "…"` that gave its value (absent: the default). */
+  sources: Record<string, string>;
+  /** Sign-in settings of NOT_YET_ACTED_ON that were set. */
+  notActedOn: string[];
+}
+
+const provenance = new WeakMap<Config, Provenance>();
+
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const file = opts.configFile ?? env.SEMAUTH_CONFIG;
   const json = file ? readConfigFile(file) : {};
   const out: Record<string, unknown> = {};
+  const sources: Record<string, string> = {};
   for (const [name, s] of Object.entries(settings) as [string, Setting<unknown>][]) {
-    out[name] = resolve(s, env, json);
+    const found = resolve(s, env, json);
+    out[name] = found.value;
+    if (found.source !== undefined) sources[name] = found.source;
   }
   if (file) checkKeys(file, json, new Set(out.ignoredKeys as string[]));
   // Semaphore's file key for the password switch is `password_login_disable`;
   // its docs also spell it `password_login_disabled`. Honour both.
   if (json.password_login_disabled !== undefined && !envValue(settings.passwordLoginDisabled, env)) {
-    out.passwordLoginDisabled = settings.passwordLoginDisabled.parse(json.password_login_disabled, 'config key "password_login_disabled"');
+    sources.passwordLoginDisabled = 'config key "password_login_disabled"';
+    out.passwordLoginDisabled = settings.passwordLoginDisabled.parse(json.password_login_disabled, sources.passwordLoginDisabled);
   }
   const config = out as unknown as Config;
+  provenance.set(config, { sources, notActedOn: notActedOn(env, json) });
   crossCheck(config);
   return Object.freeze(config);
+}
+
+/**
+ * How to name a setting in a message about its value: the environment
+ * variable or the config.json key it was read from — or, for a default,
+ * both spellings.
+ */
+export function settingName(config: Config, name: keyof Settings): string {
+  const source = provenance.get(config)?.sources[name];
+  if (source !== undefined) return source;
+  const s: Setting<unknown> = settings[name];
+  return s.env.length > 0 ? `${s.env.join(' / ')} (config key "${s.key}")` : `config key "${s.key}"`;
+}
+
+/** Whether a value would switch something on: not empty, not false, not an object of such values. */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === '') return false;
+  if (typeof value === 'string') return !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
+  if (Array.isArray(value)) return value.some(isSet);
+  if (typeof value === 'object') return Object.values(value).some(isSet);
+  return value !== 0;
+}
+
+function notActedOn(env: Record<string, string | undefined>, json: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  for (const [key, vars] of Object.entries(NOT_YET_ACTED_ON)) {
+    if (isSet(json[key])) found.push(key);
+    for (const name of vars) if (isSet(env[name])) found.push(name);
+  }
+  return found;
 }
 
 /** Any key the schema does not know stops the start: it is most likely a typo. */
@@ -58,19 +117,19 @@ function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<str
   const known = new Map<string, Set<string>>();
   for (const s of Object.values(settings) as Setting<unknown>[]) {
     const [top, ...rest] = s.key.split('.');
-    if (!known.has(top!)) known.set(top!, new Set(rest.length > 0 ? SEMAPHORE_DB_KEYS : []));
+    if (!known.has(top!)) known.set(top!, new Set(SEMAPHORE_DB_OBJECTS.has(top!) ? SEMAPHORE_DB_KEYS : []));
     if (rest.length > 0) known.get(top!)!.add(rest.join('.'));
   }
   const hint = '(see docs/configuration.md)';
   for (const [key, value] of Object.entries(json)) {
     const sub = known.get(key);
     if (sub === undefined) {
-      if (SEMAPHORE_KEYS_IGNORED.has(key) || ignored.has(key)) continue;
+      if (SEMAPHORE_KEYS_IGNORED.has(key) || key in NOT_YET_ACTED_ON || ignored.has(key)) continue;
       throw new ConfigError(`config file ${file}: unknown key "${key}" ${hint}`);
     }
     if (sub.size === 0 || value === null) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"host": …}`);
+      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"${[...sub][0]}": …}`);
     }
     for (const inner of Object.keys(value)) {
       if (!sub.has(inner)) throw new ConfigError(`config file ${file}: unknown key "${key}.${inner}" ${hint}`);
@@ -105,14 +164,21 @@ function envValue(s: Setting<unknown>, env: Record<string, string | undefined>):
   return undefined;
 }
 
-function resolve(s: Setting<unknown>, env: Record<string, string | undefined>, json: Record<string, unknown>): unknown {
+function resolve(
+  s: Setting<unknown>,
+  env: Record<string, string | undefined>,
+  json: Record<string, unknown>,
+): { value: unknown; source?: string } {
   const fromEnv = envValue(s, env);
-  if (fromEnv) return s.parse(fromEnv[1], fromEnv[0]);
+  if (fromEnv) return { value: s.parse(fromEnv[1], fromEnv[0]), source: fromEnv[0] };
   // An empty string counts as unset, as in the environment: Semaphore writes
   // `"interface": ""` for "every interface", which must not open semauth up.
   const fromFile = getPath(json, s.key);
-  if (fromFile !== undefined && fromFile !== null && fromFile !== '') return s.parse(fromFile, `config key "${s.key}"`);
-  return s.default;
+  if (fromFile !== undefined && fromFile !== null && fromFile !== '') {
+    const source = `config key "${s.key}"`;
+    return { value: s.parse(fromFile, source), source };
+  }
+  return { value: s.default };
 }
 
 function getPath(obj: Record<string, unknown>, path: string): unknown {
@@ -127,12 +193,35 @@ function getPath(obj: Record<string, unknown>, path: string): unknown {
 function crossCheck(c: Config): void {
   if (c.sessionIdleHours > c.sessionMaxLifeHours) {
     throw new ConfigError(
-      `SEMAUTH_SESSION_IDLE_HOURS / session_idle_hours (${c.sessionIdleHours}) must not exceed ` +
-        `SEMAUTH_MAX_SESSION_LIFE_HOURS / max_session_life_hours (${c.sessionMaxLifeHours})`,
+      `${settingName(c, 'sessionIdleHours')} (${c.sessionIdleHours}) must not exceed ` +
+        `${settingName(c, 'sessionMaxLifeHours')} (${c.sessionMaxLifeHours})`,
     );
   }
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {
-    throw new ConfigError('SEMAPHORE_DB_HOST (the SQLite file path) must not be empty');
+    throw new ConfigError(`${settingName(c, 'sqlitePath')} (the SQLite file path) must not be empty`);
+  }
+  if (c.ldapEnable) crossCheckLdap(c);
+  checkIssuerTransport(c.oidcProviders, c.oidcAllowHttp);
+}
+
+/** LDAP settings that only make sense together; checked when LDAP is on. */
+function crossCheckLdap(c: Config): void {
+  const enabled = 'with SEMAPHORE_LDAP_ENABLE / ldap_enable on,';
+  if (c.ldapServer === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SERVER / ldap_server must name the directory (host:port)`);
+  if (c.ldapSearchDn.trim() === '') throw new ConfigError(`${enabled} SEMAPHORE_LDAP_SEARCH_DN / ldap_searchdn must name where users are searched`);
+  if (c.ldapBindDn !== '' && c.ldapBindPassword === '') {
+    // A DN with an empty password is an "unauthenticated bind": anonymous at best, refused at worst.
+    throw new ConfigError(`${enabled} SEMAPHORE_LDAP_BIND_PASSWORD / ldap_bindpassword must be set when ldap_binddn is`);
+  }
+  if (c.ldapNeedTls && c.ldapStartTls) {
+    throw new ConfigError('SEMAPHORE_LDAP_NEEDTLS (LDAPS) and SEMAUTH_LDAP_STARTTLS exclude each other: choose one');
+  }
+  if (c.ldapCaFile !== '') {
+    try {
+      accessSync(c.ldapCaFile, constants.R_OK);
+    } catch (e) {
+      throw new ConfigError(`SEMAUTH_LDAP_CA_FILE / ldap_ca_file ${c.ldapCaFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
   }
 }
 
@@ -143,6 +232,24 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
+  if (c.ldapEnable && c.ldapTlsInsecure && (c.ldapNeedTls || c.ldapStartTls)) {
+    w.push('SEMAUTH_LDAP_TLS_INSECURE=true: the LDAP server\'s certificate is NOT verified — anyone on the network path can impersonate the directory and read every LDAP password');
+  }
+  if (c.ldapEnable && !c.ldapNeedTls && !c.ldapStartTls && !isLoopbackHost(c.ldapServer)) {
+    w.push(`LDAP passwords go to ${c.ldapServer} in clear text: set SEMAPHORE_LDAP_NEEDTLS=true (LDAPS) or SEMAUTH_LDAP_STARTTLS=true`);
+  }
+  if (c.oidcAllowHttp) {
+    w.push('SEMAUTH_OIDC_ALLOW_HTTP=true: OIDC providers on loopback addresses may be reached over plain HTTP — for tests and local development only');
+  }
+  const unused = provenance.get(c)?.notActedOn ?? [];
+  if (unused.length > 0) {
+    w.push(`these Semaphore sign-in settings are not supported by semauth yet and have no effect: ${unused.join(', ')}`);
+  }
   if (c.trustProxy) w.push(`SEMAUTH_TRUST_PROXY=${c.trustProxy}: client addresses come from X-Forwarded-For; only safe behind ${c.trustProxy === 1 ? 'a proxy that sets it' : 'proxies that set it'}`);
   return w;
+}
+
+function isLoopbackHost(server: string): boolean {
+  const { host } = parseServerAddress(server);
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,8 +1,14 @@
+import { parseFilterTemplate } from '../auth-methods/ldap/filter.js';
+import { parseMapping } from '../auth-methods/ldap/mappings.js';
+import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
+
 /**
  * Value parsers for configuration settings. Each takes the raw value from the
  * environment (always a string) or from config.json (any JSON value) and
  * either returns the typed value or throws a ConfigError naming the setting.
  */
+import { httpOrigin, parseHttpUrl } from '../origin.js';
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -14,6 +20,15 @@ export const str: Parser<string> = (raw, name) => {
   if (typeof raw === 'number') return String(raw);
   throw new ConfigError(`${name} must be a string`);
 };
+
+/** A string of `min` to `max` characters (code units, as the password rules count them). */
+export function text(min: number, max: number): Parser<string> {
+  return (raw, name) => {
+    const v = str(raw, name);
+    if (v.length < min || v.length > max) throw new ConfigError(`${name} must be ${min} to ${max} characters long`);
+    return v;
+  };
+}
 
 export const bool: Parser<boolean> = (raw, name) => {
   if (typeof raw === 'boolean') return raw;
@@ -74,16 +89,9 @@ export const list: Parser<string[]> = (raw, name) => {
 /** Origins like `https://ui.example.com`, normalised to scheme://host[:port]. */
 export const origins: Parser<string[]> = (raw, name) =>
   list(raw, name).map((value) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ConfigError(`${name}: ${JSON.stringify(value)} is not an origin like https://host:port`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ConfigError(`${name}: ${JSON.stringify(value)} must use http or https`);
-    }
-    return url.origin;
+    const origin = httpOrigin(value);
+    if (origin === null) throw new ConfigError(`${name}: ${JSON.stringify(value)} is not an http(s) origin like https://host:port`);
+    return origin;
   });
 
 /** Key/value options: a JSON object in config.json, JSON text or `a=b&c=d` in the environment. */
@@ -118,16 +126,32 @@ export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, 
     if (!WEB_ROOT_PATH.test(text)) throw new ConfigError(`${name} must be a path like /semaphore`);
     return { prefix: text.replace(/\/+$/, ''), origin: null };
   }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(`${name} must be a path like /semaphore or a URL like https://example.com/semaphore`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https`);
+  const url = parseHttpUrl(text);
+  if (url === null) throw new ConfigError(`${name} must be a path like /semaphore or an http(s) URL like https://example.com/semaphore`);
   // The path becomes the route prefix: the same characters as the path form, nothing after it.
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || !WEB_ROOT_PATH.test(url.pathname)) {
     throw new ConfigError(`${name} must be a URL like https://example.com/semaphore (no query, fragment or credentials)`);
   }
   return { prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
 };
+
+/** Runs a validator that throws plain Errors and names the setting in its message. */
+function checked(validate: (text: string) => unknown): Parser<string> {
+  return (raw, name) => {
+    const text = str(raw, name).trim();
+    if (text === '') return text;
+    try {
+      validate(text);
+    } catch (e) {
+      throw new ConfigError(`${name} ${(e as Error).message}, got ${JSON.stringify(text)}`);
+    }
+    return text;
+  };
+}
+
+/** LDAP: `host:port` of the directory (Semaphore's `ldap_server`). */
+export const ldapServer = checked(parseServerAddress);
+/** LDAP: a search filter template holding `%s` (Semaphore's `ldap_searchfilter`). */
+export const ldapFilter = checked(parseFilterTemplate);
+/** LDAP: an attribute mapping expression (Semaphore's `ldap_mappings.*`). */
+export const ldapMapping = checked(parseMapping);

@@ -4,7 +4,11 @@
  * SEMAUTH_* otherwise), its default and a one-line description. The table in
  * docs/configuration.md is generated from this list (`node scripts/config-docs.mjs --write`).
  */
-import { bool, int, list, oneOf, options, origins, port, proxyHops, str, webRoot, type Parser } from './parsers.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/users.js';
+import {
+  bool, int, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, text, webRoot, type Parser,
+} from './parsers.js';
+import { parseOidcProviders, type OidcProviderConfig } from '../auth-methods/oidc/config.js';
 
 export interface Setting<T> {
   /** Dotted path in config.json, e.g. `postgres.host`. */
@@ -16,10 +20,23 @@ export interface Setting<T> {
   parse: Parser<T>;
   /** Never printed (passwords). */
   secret?: boolean;
+  /**
+   * The default as an operator would type it, where the parsed value reads
+   * otherwise (`false` for zero trusted proxies). Empty: no default to show.
+   */
+  shownDefault: string;
 }
 
-function setting<T>(s: Setting<T>): Setting<T> {
-  return s;
+/** The default as typed: a list comma-separated, an object as JSON, "nothing" and secrets empty. */
+function typedForm(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object') return Object.values(value).every((v) => typedForm(v) === '') ? '' : JSON.stringify(value);
+  return String(value);
+}
+
+function setting<T>(s: Omit<Setting<T>, 'shownDefault'> & { shownDefault?: string }): Setting<T> {
+  return { ...s, shownDefault: s.secret ? '' : (s.shownDefault ?? typedForm(s.default)) };
 }
 
 const HOUR = 1;
@@ -31,7 +48,7 @@ export const settings = {
   }),
   sqlitePath: setting({
     key: 'sqlite.host', env: ['SEMAPHORE_DB_HOST'], default: 'data/semauth.sqlite', parse: str,
-    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created if missing.',
+    doc: 'SQLite: path of the database file (Semaphore uses `host` as the file path). Created with mode 0600 (and missing directories, 0700) by `semauth server`, `migrate` and `user add`; other commands never create it.',
   }),
   pgUrl: setting({
     key: 'postgres.url', env: ['SEMAUTH_DB_URL', 'DATABASE_URL'], default: '', parse: str, secret: true,
@@ -69,11 +86,11 @@ export const settings = {
   webRoot: setting({
     key: 'web_host', env: ['SEMAPHORE_WEB_ROOT'], default: { prefix: '', origin: null } as { prefix: string; origin: string | null },
     parse: webRoot,
-    doc: 'Public URL or path prefix the service is served under (`https://example.com/semaphore` or `/semaphore`); its origin is the one browsers may send state-changing requests from.',
+    doc: 'Public URL or path prefix the service is served under (`https://example.com/semaphore` or `/semaphore`): the web UI at it, the API at `<it>/api`. Its origin is the one browsers may send state-changing requests from.',
   }),
   passwordLoginDisabled: setting({
     key: 'password_login_disable', env: ['SEMAPHORE_PASSWORD_LOGIN_DISABLED'], default: false, parse: bool,
-    doc: 'Refuse password logins on `POST /api/auth/login` (and say so in `GET /api/auth/login`).',
+    doc: 'Refuse sign-in with a login and password on `POST /api/auth/login` — local and LDAP alike, as Semaphore\'s UI then hides that form — and say so in `GET /api/auth/login`.',
   }),
   nonAdminCanCreateProject: setting({
     key: 'non_admin_can_create_project', env: ['SEMAPHORE_NON_ADMIN_CAN_CREATE_PROJECT'], default: false, parse: bool,
@@ -93,16 +110,20 @@ export const settings = {
     doc: '`auto`: the cookie is `Secure` when the request came over HTTPS (directly or via a trusted proxy); `always` / `never` force it.',
   }),
   trustProxy: setting({
-    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: 0, parse: proxyHops,
+    key: 'trust_proxy', env: ['SEMAUTH_TRUST_PROXY'], default: 0, shownDefault: 'false', parse: proxyHops,
     doc: '`true` (one reverse proxy in front) or the number of proxies in front: the client address is then the entry that many places from the right of `X-Forwarded-For` (or `X-Real-IP` without it), and the scheme and host come from `X-Forwarded-Proto`/`X-Forwarded-Host`. Only behind proxies that set them; `false` (default) uses the socket.',
   }),
   allowedOrigins: setting({
     key: 'allowed_origins', env: ['SEMAUTH_ALLOWED_ORIGINS'], default: [] as string[], parse: origins,
     doc: 'Extra origins (comma-separated) allowed to send cookie-authenticated state-changing requests.',
   }),
+  semaphoreUiCompat: setting({
+    key: 'semaphore_ui_compat', env: ['SEMAUTH_SEMAPHORE_UI_COMPAT'], default: false, parse: bool,
+    doc: "For Semaphore's own web UI, which thinks it is signed in only when script can see a cookie named `…semaphore`: a login also sets the marker cookie `ui_semaphore=1` (no secret, readable by script; the session cookie stays `HttpOnly`), cleared on logout and when the session has ended. Off: a login sets exactly one cookie.",
+  }),
   adminPassword: setting({
-    key: 'admin_password', env: ['SEMAUTH_ADMIN_PASSWORD'], default: '', parse: str, secret: true,
-    doc: 'Password of the `admin` user created on first start when there are no users; random and printed once if empty.',
+    key: 'admin_password', env: ['SEMAUTH_ADMIN_PASSWORD'], default: '', parse: text(MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH), secret: true,
+    doc: 'Password of the `admin` user created on first start when there are no users (12 to 1024 characters); random and printed once if empty.',
   }),
   logLevel: setting({
     key: 'log_level', env: ['SEMAUTH_LOG_LEVEL'], default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
@@ -154,6 +175,86 @@ export const settings = {
   debugStats: setting({
     key: 'debug_stats', env: ['SEMAUTH_DEBUG_STATS'], default: false, parse: bool,
     doc: 'For benchmarks: print storage counters (database writes) as one `semauth-stats {…}` line on stderr when the server receives SIGUSR2. Never served over HTTP.',
+  }),
+  ldapEnable: setting({
+    key: 'ldap_enable', env: ['SEMAPHORE_LDAP_ENABLE'], default: false, parse: bool,
+    doc: 'LDAP sign-in: `POST /api/auth/login` also checks the login and password against the directory (after local passwords), creating an `external` user at the first sign-in.',
+  }),
+  ldapServer: setting({
+    key: 'ldap_server', env: ['SEMAPHORE_LDAP_SERVER'], default: '', parse: ldapServer,
+    doc: 'LDAP: the directory as `host:port` (port 389, or 636 with `ldap_needtls`, when left out).',
+  }),
+  ldapNeedTls: setting({
+    key: 'ldap_needtls', env: ['SEMAPHORE_LDAP_NEEDTLS'], default: false, parse: bool,
+    doc: 'LDAP: connect with LDAPS (TLS from the first byte). Certificates are verified.',
+  }),
+  ldapStartTls: setting({
+    key: 'ldap_starttls', env: ['SEMAUTH_LDAP_STARTTLS'], default: false, parse: bool,
+    doc: 'LDAP: connect in plain text, then upgrade with StartTLS before sending any password. Certificates are verified.',
+  }),
+  ldapCaFile: setting({
+    key: 'ldap_ca_file', env: ['SEMAUTH_LDAP_CA_FILE'], default: '', parse: str,
+    doc: 'LDAP: PEM file of the CA(s) that signed the directory\'s certificate, trusted instead of the system\'s CAs (for a private CA).',
+  }),
+  ldapTlsInsecure: setting({
+    key: 'ldap_tls_insecure', env: ['SEMAUTH_LDAP_TLS_INSECURE'], default: false, parse: bool,
+    doc: 'LDAP: do NOT verify the directory\'s certificate (what Semaphore always does). Anyone on the path can then read passwords; warned about at every start.',
+  }),
+  ldapBindDn: setting({
+    key: 'ldap_binddn', env: ['SEMAPHORE_LDAP_BIND_DN'], default: '', parse: str,
+    doc: 'LDAP: DN of the service account that searches for users; empty for an anonymous search.',
+  }),
+  ldapBindPassword: setting({
+    key: 'ldap_bindpassword', env: ['SEMAPHORE_LDAP_BIND_PASSWORD'], default: '', parse: str, secret: true,
+    doc: 'LDAP: password of the service account.',
+  }),
+  ldapSearchDn: setting({
+    key: 'ldap_searchdn', env: ['SEMAPHORE_LDAP_SEARCH_DN'], default: '', parse: str,
+    doc: 'LDAP: where users are searched (the whole subtree), e.g. `ou=people,dc=example,dc=org`.',
+  }),
+  ldapSearchFilter: setting({
+    key: 'ldap_searchfilter', env: ['SEMAPHORE_LDAP_SEARCH_FILTER'], default: '(&(objectClass=inetOrgPerson)(uid=%s))', parse: ldapFilter,
+    doc: 'LDAP: search filter; `%s` (or `%[1]s`) is the login, escaped as RFC 4515 requires so it is only ever compared literally.',
+  }),
+  ldapMappingDn: setting({
+    key: 'ldap_mappings.dn', env: ['SEMAPHORE_LDAP_MAPPING_DN'], default: 'dn', parse: ldapMapping,
+    doc: 'LDAP: accepted for Semaphore compatibility; as in Semaphore, the user binds with the DN of the entry found.',
+  }),
+  ldapMappingMail: setting({
+    key: 'ldap_mappings.mail', env: ['SEMAPHORE_LDAP_MAPPING_MAIL'], default: 'mail', parse: ldapMapping,
+    doc: 'LDAP: attribute holding the e-mail (alternatives with `|`, templates like `{{ .uid }}@example.org`).',
+  }),
+  ldapMappingUid: setting({
+    key: 'ldap_mappings.uid', env: ['SEMAPHORE_LDAP_MAPPING_UID'], default: 'uid', parse: ldapMapping,
+    doc: 'LDAP: attribute holding the login (lower-cased into the username, as Semaphore does).',
+  }),
+  ldapMappingCn: setting({
+    key: 'ldap_mappings.cn', env: ['SEMAPHORE_LDAP_MAPPING_CN'], default: 'cn', parse: ldapMapping,
+    doc: 'LDAP: attribute holding the display name.',
+  }),
+  ldapConnectTimeoutMs: setting({
+    key: 'ldap_connect_timeout_ms', env: ['SEMAUTH_LDAP_CONNECT_TIMEOUT_MS'], default: 5000, parse: int(100, 120_000),
+    doc: 'LDAP: milliseconds to establish the connection (TCP and TLS) before the login answers `503`.',
+  }),
+  ldapTimeoutMs: setting({
+    key: 'ldap_timeout_ms', env: ['SEMAUTH_LDAP_TIMEOUT_MS'], default: 10_000, parse: int(100, 300_000),
+    doc: 'LDAP: milliseconds each directory operation (bind, search, StartTLS) may take before the login answers `503`.',
+  }),
+  oidcProviders: setting({
+    key: 'oidc_providers', env: [], default: [] as readonly OidcProviderConfig[], parse: parseOidcProviders, secret: true,
+    doc: 'OIDC sign-in (config.json only): a map from provider id to `{display_name, provider_url, client_id | client_id_file, client_secret | client_secret_file, redirect_url, scopes, username_claim, name_claim, email_claim, color, icon, order}`, as in Semaphore. One button per provider on the sign-in page; the provider calls back at `<web root>/api/auth/oidc/<id>/redirect`. See the README\'s OIDC section.',
+  }),
+  oidcLinkLocal: setting({
+    key: 'oidc_link_local', env: ['SEMAUTH_OIDC_LINK_LOCAL'], default: false, parse: bool,
+    doc: 'OIDC: let a provider sign in a local (non-external) user whose e-mail it vouches for. Off: such a sign-in is refused (`error=oidc_conflict`) and only external users are signed in by OIDC.',
+  }),
+  oidcTimeoutSeconds: setting({
+    key: 'oidc_timeout_seconds', env: ['SEMAUTH_OIDC_TIMEOUT_SECONDS'], default: 10, parse: int(1, 120),
+    doc: 'OIDC: seconds each request to a provider (discovery, token, keys, userinfo) may take before the sign-in ends with `error=oidc_unavailable`.',
+  }),
+  oidcAllowHttp: setting({
+    key: 'oidc_allow_http', env: ['SEMAUTH_OIDC_ALLOW_HTTP'], default: false, parse: bool,
+    doc: 'OIDC, for tests and local development only: accept an `http://` provider_url on a loopback address (127.0.0.0/8, ::1, localhost). Remote providers must use https whatever this says. Warned about at every start.',
   }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,

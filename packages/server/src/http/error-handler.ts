@@ -37,12 +37,36 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   return sendError(reply, 'INTERNAL');
 }
 
-/** `knownPaths` is filled as routes register; it is read only when a request matches none. */
-export function registerErrorHandling(app: FastifyInstance, knownPaths: ReadonlySet<string>) {
+/** Whether a request path fits a route pattern such as `/api/user/tokens/:api_token_id`. */
+function fits(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return want.length === got.length && want.every((part, i) => (part.startsWith(':') ? got[i] !== '' : part === got[i]));
+}
+
+/** The methods routes serve at `path`, or undefined when no route has that path. */
+function methodsAt(knownPaths: ReadonlyMap<string, ReadonlySet<string>>, path: string): ReadonlySet<string> | undefined {
+  const exact = knownPaths.get(path);
+  if (exact) return exact;
+  for (const [pattern, methods] of knownPaths) if (pattern.includes('/:') && fits(pattern, path)) return methods;
+  return undefined;
+}
+
+/**
+ * `knownPaths` (route path → methods served) is filled as routes register;
+ * it is read only when a request matches none.
+ */
+export function registerErrorHandling(app: FastifyInstance, knownPaths: ReadonlyMap<string, ReadonlySet<string>>) {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    const path = (request.url.split('?')[0] ?? '').replace(/\/+$/, '');
-    // A path we serve, with a method we do not: say so.
-    return knownPaths.has(path) ? sendError(reply, 'METHOD_NOT_ALLOWED') : sendError(reply, 'ROUTE_NOT_FOUND');
+    // Spelt as the router matches it: doubled slashes collapsed, trailing ones ignored.
+    const path = (request.url.split('?')[0] ?? '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+    const methods = methodsAt(knownPaths, path);
+    // A path we serve, with a method we do not: say so, and which ones it takes (RFC 9110 §15.5.6).
+    // With a method it takes, a route found nothing there (a web UI asset that does not exist): 404.
+    if (methods && !methods.has(request.method)) {
+      return sendError(reply, 'METHOD_NOT_ALLOWED', undefined, { allow: [...methods].sort().join(', ') });
+    }
+    return sendError(reply, 'ROUTE_NOT_FOUND');
   });
 }

@@ -45,6 +45,11 @@ function operation(route: CollectedRoute, apiPrefix: string) {
     };
   }
   if (Object.keys(declared).length === 0) responses['204'] = { description: 'No Content' };
+  // Error statuses a client must tell apart (e.g. 404 "already gone" from 400 "malformed").
+  const errors = (s['x-errors'] as Record<string, string> | undefined) ?? {};
+  for (const [status, description] of Object.entries(errors)) {
+    responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
   responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
     summary: s.summary,
@@ -62,7 +67,8 @@ function operation(route: CollectedRoute, apiPrefix: string) {
 export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    if (!r.url.startsWith(apiPrefix) || r.url.endsWith('/openapi.json')) return;
+    // Hidden: routes that are not part of the JSON API (the OIDC redirects a browser follows).
+    if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: unknown } | undefined)?.hide === true) return;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push({ method, url: r.url, schema: (r.schema as Record<string, unknown> | undefined) ?? {} });

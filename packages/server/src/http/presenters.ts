@@ -3,6 +3,7 @@
  * the request opted into semauth's extensions (SPEC §1 "API tokens"): one
  * Python client builds `Token(**body)` on a four-field class.
  */
+import type { LiveSession } from '../services/sessions.js';
 import type { TokenRecord, UserRecord } from '../storage/types.js';
 import { toRfc3339 } from '../time.js';
 
@@ -38,5 +39,15 @@ export function userJson(u: UserRecord, nonAdminCanCreateProject: boolean) {
     external: u.external,
     alert: u.alert,
     can_create_project: u.admin || nonAdminCanCreateProject,
+  };
+}
+
+/** A session as SPEC §11 shows it (the fields the schema has today); `id` is the public id, never the secret. */
+export function sessionJson(s: LiveSession) {
+  return {
+    id: s.id,
+    created: toRfc3339(s.createdAt),
+    last_active: toRfc3339(s.lastActiveAt),
+    expires: toRfc3339(s.expiresAt),
   };
 }

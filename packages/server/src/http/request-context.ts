@@ -2,7 +2,9 @@
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.js';
+import { httpOrigin } from '../origin.js';
 import type { ClientContext } from '../services/context.js';
+import type { CookieSettings } from './cookies.js';
 
 /** An address as written in X-Forwarded-For/X-Real-IP (`1.2.3.4`, `1.2.3.4:5678`, `[::1]:80`), or null if it is none. */
 function parseForwardedAddress(entry: string): string | null {
@@ -42,7 +44,7 @@ export function clientAddress(request: FastifyRequest, config: Config): string {
 
 export function clientContext(request: FastifyRequest, config: Config): ClientContext {
   const ua = request.headers['user-agent'];
-  return { address: clientAddress(request, config), userAgent: typeof ua === 'string' ? ua : null };
+  return { address: clientAddress(request, config), userAgent: typeof ua === 'string' ? ua : null, log: request.log };
 }
 
 /**
@@ -55,6 +57,11 @@ export function isSecureRequest(request: FastifyRequest, config: Config): boolea
   return request.protocol?.toLowerCase() === 'https';
 }
 
+/** How this response sets cookies: `Secure` or not, and whether the web UI's marker goes with the session. */
+export function cookieSettings(request: FastifyRequest, config: Config): CookieSettings {
+  return { secure: isSecureRequest(request, config), uiMarker: config.semaphoreUiCompat };
+}
+
 /**
  * The service's own origin: from the configured web root, else the request's
  * Host and scheme, normalised like a browser's Origin (lower case, default
@@ -62,11 +69,6 @@ export function isSecureRequest(request: FastifyRequest, config: Config): boolea
  */
 export function ownOrigin(request: FastifyRequest, config: Config): string | null {
   if (config.webRoot.origin) return config.webRoot.origin;
-  try {
-    const url = new URL(`${request.protocol}://${request.host}`);
-    // A non-http(s) X-Forwarded-Proto gives the opaque origin "null": never ours.
-    return url.host === '' || url.origin === 'null' ? null : url.origin;
-  } catch {
-    return null;
-  }
+  // A non-http(s) X-Forwarded-Proto or a Host that is no host gives null: never ours.
+  return httpOrigin(`${request.protocol}://${request.host}`);
 }

@@ -88,6 +88,7 @@ export const ref = (id: string) => ({ $ref: `${id}#` });
 
 /**
  * Route schema with documentation keys (`summary`, `tags`, `security`,
- * `x-body`) that Fastify ignores and the OpenAPI generator reads.
+ * `x-body`, `x-errors`: status → meaning) that Fastify ignores and the
+ * OpenAPI generator reads.
  */
 export const routeSchema = (s: Record<string, unknown>): FastifySchema => s as FastifySchema;

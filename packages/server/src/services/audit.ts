@@ -14,9 +14,11 @@ export type AuditEvent =
   | 'token.created'
   | 'token.revoked'
   | 'password.changed'
+  | 'session.revoked'
   | 'user.created'
   | 'user.updated'
-  | 'user.deleted';
+  | 'user.deleted'
+  | 'user.unlocked';
 
 /**
  * Logins, addresses and user agents are client-controlled and end up on an

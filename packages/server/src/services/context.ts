@@ -3,7 +3,20 @@ export interface ClientContext {
   /** Client address (socket, or forwarded by a trusted proxy). */
   address: string;
   userAgent: string | null;
+  /** The request's logger over HTTP; absent elsewhere (CLI, tests), where nothing is logged. */
+  log?: OperatorLog;
 }
+
+/**
+ * Reports for the operator about things the client must not be told (why a
+ * directory refused the service account, a certificate that did not verify).
+ */
+export interface OperatorLog {
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export const SILENT_LOG: OperatorLog = { warn: () => {}, error: () => {} };
 
 export const CLI_CONTEXT: ClientContext = { address: 'cli', userAgent: null };
 

@@ -1,4 +1,6 @@
 /** Wires the services over a Storage. One place, so app, CLI and tests agree. */
+import { firstFactorMethods } from '../auth-methods/index.js';
+import { createOidcService, type OidcService } from '../auth-methods/oidc/index.js';
 import type { Config } from '../config/schema.js';
 import { PasswordHasher } from '../crypto/passwords.js';
 import type { Storage } from '../storage/types.js';
@@ -19,6 +21,8 @@ export interface Services {
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
+  /** OIDC sign-in; null when no provider is configured. */
+  oidc: OidcService | null;
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
@@ -27,6 +31,7 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const sessions = new SessionService(
     storage.sessions,
     { idleMs: config.sessionIdleHours * 3_600_000, absoluteMs: config.sessionMaxLifeHours * 3_600_000 },
+    audit,
     now,
   );
   const throttle = new LoginThrottle(
@@ -39,8 +44,10 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     now,
   );
   const tokens = new TokenService(storage.tokens, audit, now);
-  const users = new UserService(storage.users, hasher, sessions, audit, now);
-  const login = new LoginService(storage.users, hasher, sessions, throttle, audit, config.passwordLoginDisabled);
+  const users = new UserService(storage.users, hasher, sessions, throttle, audit, now);
+  const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
+  const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
-  return { audit, sessions, tokens, users, login, throttle, maintenance };
+  const oidc = createOidcService(config, { states: storage.oidcStates, users, sessions, audit, now });
+  return { audit, sessions, tokens, users, login, throttle, maintenance, oidc };
 }

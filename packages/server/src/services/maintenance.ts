@@ -1,7 +1,7 @@
 /**
  * Periodic housekeeping of one server instance: audit entries past their
- * retention, throttling counters whose window has ended, and sessions that can
- * never authenticate again. Cheap by construction: each step is an indexed
+ * retention, throttling counters whose window has ended, sessions that can
+ * never authenticate again, and OIDC sign-ins abandoned before their callback. Cheap by construction: each step is an indexed
  * delete, the audit one in bounded batches so no single statement holds the
  * write lock for long, and the timer never keeps the process alive. Several
  * instances may run it at once: the deletes are idempotent.
@@ -15,6 +15,7 @@ export interface MaintenanceResult {
   audit: number;
   throttle: number;
   sessions: number;
+  oidcStates: number;
 }
 
 /** Audit rows deleted per statement. */
@@ -25,7 +26,7 @@ export class Maintenance {
   private running: Promise<MaintenanceResult> | undefined;
 
   constructor(
-    private readonly storage: Pick<Storage, 'sessions'>,
+    private readonly storage: Pick<Storage, 'sessions' | 'oidcStates'>,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
     private readonly retentionDays: number,
@@ -50,7 +51,8 @@ export class Maintenance {
     }
     const throttle = await this.throttle.prune();
     const sessions = await this.storage.sessions.prune(this.now());
-    return { audit, throttle, sessions };
+    const oidcStates = await this.storage.oidcStates.prune(this.now());
+    return { audit, throttle, sessions, oidcStates };
   }
 
   /** Runs every `intervalMs` until `stop()`; failures are reported, never thrown. */

@@ -4,8 +4,10 @@
  * at most once per TOUCH_INTERVAL_MS per session, not on every request.
  */
 import { digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
-import type { SessionStore, UserRecord } from '../storage/types.js';
-import type { Clock } from './context.js';
+import { AppError } from '../errors.js';
+import type { SessionRecord, SessionStore, UserRecord } from '../storage/types.js';
+import type { AuditService } from './audit.js';
+import type { Clock, ClientContext } from './context.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
 
@@ -19,15 +21,52 @@ export interface AuthenticatedSession {
   sessionId: string;
 }
 
+/** What the session was started by; the cookie is the same whatever it says. */
+export interface SessionStart {
+  /** The sign-in method that vouched for the user (`password`, `ldap`, `oidc`), as the audit trail names it. */
+  method: string;
+  /**
+   * True when the method already proved a second factor, so no TOTP step
+   * applies to this session: OIDC sign-ins are trusted to the provider's own
+   * MFA. The TOTP work marks sessions of users with TOTP unverified unless
+   * this is true; today every session is fully signed in.
+   */
+  secondFactorSatisfied: boolean;
+}
+
+export interface NewSession {
+  cookieValue: string;
+  sessionId: string;
+  /** Absolute end of life (epoch ms). */
+  expiresAt: number;
+  /** Seconds from now to `expiresAt`: the cookie's Max-Age, so cookie and session end together. */
+  maxAgeSeconds: number;
+}
+
+/** A session that still authenticates, as an operator or its user sees it (never its secret). */
+export interface LiveSession {
+  /** The public half of the cookie: names the session, proves nothing. */
+  id: string;
+  createdAt: number;
+  lastActiveAt: number;
+  /** When it ends unless used again: the idle limit or the absolute lifetime, whichever comes first. */
+  expiresAt: number;
+}
+
 export class SessionService {
   constructor(
     private readonly sessions: SessionStore,
     private readonly lifetimes: SessionLifetimes,
+    private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
 
-  /** Starts a session and returns the cookie value. */
-  async create(userId: number): Promise<{ cookieValue: string; sessionId: string; expiresAt: number }> {
+  private isLive(s: SessionRecord, now: number): boolean {
+    return s.revokedAt === null && now < s.expiresAt && now - s.lastActiveAt < this.lifetimes.idleMs;
+  }
+
+  /** Starts a session; the answer says what the cookie holds and how long it lives. */
+  async create(userId: number, _start: SessionStart): Promise<NewSession> {
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
@@ -40,7 +79,7 @@ export class SessionService {
       expiresAt,
       revokedAt: null,
     });
-    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt };
+    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
   }
 
   /** The session's user, or null for anything invalid, expired, revoked or disabled. */
@@ -51,22 +90,46 @@ export class SessionService {
     if (!found || !digestsEqual(found.session.secretHash, sha256Hex(cred.secret))) return null;
     const { session: s, user } = found;
     const now = this.now();
-    if (s.revokedAt !== null || now >= s.expiresAt || now - s.lastActiveAt >= this.lifetimes.idleMs || user.disabled) return null;
+    if (!this.isLive(s, now) || user.disabled) return null;
     if (now - s.lastActiveAt >= TOUCH_INTERVAL_MS) await this.sessions.touch(s.id, now);
     return { user, sessionId: s.id };
   }
 
-  /** Ends the session the cookie names, if the cookie proves it. Returns its user id. */
-  async revoke(cookieValue: string): Promise<number | null> {
+  /** Ends the session the cookie names, if the cookie proves it. Returns its user (for the audit log). */
+  async revoke(cookieValue: string): Promise<UserRecord | null> {
     const cred = parseSessionCredential(cookieValue);
     if (!cred) return null;
-    const s = await this.sessions.findById(cred.id);
-    if (!s || s.revokedAt !== null || !digestsEqual(s.secretHash, sha256Hex(cred.secret))) return null;
-    await this.sessions.revoke(s.id, this.now());
-    return s.userId;
+    // With its user, in the one lookup every cookie request makes anyway.
+    const found = await this.sessions.findByIdWithUser(cred.id);
+    if (!found || found.session.revokedAt !== null || !digestsEqual(found.session.secretHash, sha256Hex(cred.secret))) return null;
+    await this.sessions.revoke(found.session.id, this.now());
+    return found.user;
   }
 
   revokeAllForUser(userId: number, exceptSessionId?: string): Promise<number> {
     return this.sessions.revokeAllForUser(userId, this.now(), exceptSessionId);
+  }
+
+  /** The user's sessions that still authenticate, newest first. */
+  async listLive(userId: number): Promise<LiveSession[]> {
+    const now = this.now();
+    return (await this.sessions.listByUser(userId))
+      .filter((s) => this.isLive(s, now))
+      .map((s) => ({ id: s.id, createdAt: s.createdAt, lastActiveAt: s.lastActiveAt, expiresAt: Math.min(s.expiresAt, s.lastActiveAt + this.lifetimes.idleMs) }));
+  }
+
+  /** Ends one live session of `user`, named by its id; SESSION_NOT_FOUND for any other id. */
+  async end(user: UserRecord, sessionId: string, ctx: ClientContext): Promise<void> {
+    const s = await this.sessions.findById(sessionId);
+    if (!s || s.userId !== user.id || !this.isLive(s, this.now())) throw new AppError('SESSION_NOT_FOUND');
+    await this.sessions.revoke(s.id, this.now());
+    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { session_id: s.id } });
+  }
+
+  /** Ends every live session of `user` (but `exceptSessionId`). Returns how many. */
+  async endAll(user: UserRecord, ctx: ClientContext, exceptSessionId?: string): Promise<number> {
+    const n = await this.revokeAllForUser(user.id, exceptSessionId);
+    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: n } });
+    return n;
   }
 }

@@ -50,10 +50,12 @@ export function addressBucket(address: string): string {
 export class LoginThrottle {
   constructor(private readonly store: ThrottleStore, private readonly limits: ThrottleLimits, private readonly now: Clock) {}
 
-  /** `account` is `user:<id>` for a known user, else `login:<lower-cased login>`. */
+  /** `account` is `user:<id>` for a known user, else `login:<identity key of the login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
-    return { pair: `${account.slice(0, MAX_ACCOUNT_KEY_LENGTH)}|addr:${bucket}`, address: `addr:${bucket}` };
+    // PostgreSQL text cannot hold NUL, which a typed login may (`login:<as typed>`).
+    const accountKey = account.slice(0, MAX_ACCOUNT_KEY_LENGTH).replace(/\u0000/g, '\ufffd');
+    return { pair: `${accountKey}|addr:${bucket}`, address: `addr:${bucket}` };
   }
 
   private windowStart(now: number): number {
@@ -93,11 +95,18 @@ export class LoginThrottle {
     return { exhausted };
   }
 
-  /** A successful login clears the account's counter for this address and gives the address its unit back. */
+  /** A successful login clears the account's counter for this address and gives the address its unit back (one write). */
   async succeeded(account: string, address: string): Promise<void> {
     const k = this.keys(account, address);
-    await this.store.reset([k.pair]);
-    await this.store.forgive([k.address]);
+    await this.store.settleSuccess(k.pair, k.address);
+  }
+
+  /**
+   * Clears a user's failures from every address (`semauth user unlock`). The
+   * per-address budgets stay: they belong to the addresses, not to the user.
+   */
+  unlock(userId: number): Promise<number> {
+    return this.store.resetAccount(`user:${userId}`);
   }
 
   /** Deletes counters whose window has ended. */

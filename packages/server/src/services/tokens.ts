@@ -12,6 +12,7 @@ import {
   tokenPrefix,
 } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
+import { unprintableCharacter } from '../identity.js';
 import type { TokenRecord, TokenStore, UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
@@ -20,6 +21,21 @@ import { TOUCH_INTERVAL_MS } from './sessions.js';
 export const MAX_TOKEN_NAME_LENGTH = 255;
 /** Longer bearer values cannot be tokens; refuse them before hashing. */
 const MAX_PRESENTED_TOKEN_LENGTH = 512;
+
+/**
+ * What any token id could be made of, in any system (SPEC §1): Semaphore's
+ * base32 and base64url tokens, their 8-character ids, other servers' hex or
+ * base64 ids. Only an id outside this — empty, longer than 256 characters,
+ * or with another character once percent-decoded — is malformed (400); any
+ * other id that names none of the caller's tokens is simply not found (404),
+ * which clients read as "already gone".
+ */
+export const MAX_TOKEN_ID_LENGTH = 256;
+const TOKEN_ID_CHARACTERS = /^[A-Za-z0-9._~=+/-]+$/;
+
+export function isWellFormedTokenId(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_TOKEN_ID_LENGTH && TOKEN_ID_CHARACTERS.test(id);
+}
 
 export interface NewTokenOptions {
   name?: string;
@@ -37,7 +53,8 @@ export class TokenService {
   async create(owner: UserRecord, opts: NewTokenOptions, ctx: ClientContext): Promise<{ secret: string; record: TokenRecord }> {
     const now = this.now();
     const name = opts.name ?? '';
-    if (name.length > MAX_TOKEN_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    // The same printable-text rule as user names (identity.ts): no controls, no invisible characters.
+    if (name.length > MAX_TOKEN_NAME_LENGTH || unprintableCharacter(name) !== null) {
       throw new AppError('INVALID_TOKEN_OPTIONS', `Token names are at most ${MAX_TOKEN_NAME_LENGTH} printable characters.`);
     }
     if (opts.expiresAt != null && opts.expiresAt <= now) {
@@ -72,6 +89,10 @@ export class TokenService {
    * Revokes one of the caller's tokens, named by the whole token or its
    * 8-character listed id. Revoking an already revoked token succeeds again
    * (idempotent DELETE). The audit entry names it by its listed id.
+   * Throws INVALID_TOKEN_ID only for ids that are not well formed (see
+   * isWellFormedTokenId), TOKEN_NOT_FOUND for every other id that matches
+   * none of the owner's tokens, TOKEN_AMBIGUOUS for a listed id shared by
+   * several live ones.
    */
   async revoke(owner: UserRecord, id: string, ctx: ClientContext): Promise<void> {
     const prefix = await this.revokeOwn(owner.id, id);
@@ -79,6 +100,7 @@ export class TokenService {
   }
 
   private async revokeOwn(userId: number, id: string): Promise<string> {
+    if (!isWellFormedTokenId(id)) throw new AppError('INVALID_TOKEN_ID');
     const value = normaliseApiToken(id);
     if (API_TOKEN_PATTERN.test(value)) {
       const t = await this.tokens.findByHash(sha256Hex(value));
@@ -86,7 +108,9 @@ export class TokenService {
       if (t.revokedAt === null) await this.tokens.revoke(t.hash, this.now());
       return t.prefix;
     }
-    if (!TOKEN_PREFIX_PATTERN.test(value)) throw new AppError('INVALID_TOKEN_ID');
+    // Neither a whole token nor a listed id of ours: another system's id, a
+    // typo, a token already deleted — none of the caller's tokens.
+    if (!TOKEN_PREFIX_PATTERN.test(value)) throw new AppError('TOKEN_NOT_FOUND');
     const matches = await this.tokens.findByPrefix(userId, value);
     const live = matches.filter((t) => t.revokedAt === null);
     if (live.length > 1) throw new AppError('TOKEN_AMBIGUOUS');

@@ -1,20 +1,23 @@
 /**
- * User management (used by the CLI and the first-start bootstrap). Logins and
- * e-mails are unique case-insensitively; a password change ends the user's
- * other sessions.
+ * User management (the CLI, the first-start bootstrap, and the users API).
+ * Identity rules — what a login, e-mail or name may hold and when two are the
+ * same — live in identity.ts; the store enforces uniqueness. Rules here: a
+ * password change ends the user's other sessions; the last enabled
+ * administrator is never deleted, demoted or disabled (LAST_ADMIN); changes
+ * that change nothing are not made, reported or audited.
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../config/parsers.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { AppError } from '../errors.js';
-import type { UserRecord, UserStore } from '../storage/types.js';
+import { checkEmail, checkLogin, checkName, identityKey, sameIdentity } from '../identity.js';
+import type { IdentityConflict, UserPatch, UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
 import type { SessionService } from './sessions.js';
+import type { LoginThrottle } from './throttle.js';
 
 /** ASVS 4.0 V2.1.1: at least 12 characters for new passwords (existing hashes still verify). */
 export const MIN_PASSWORD_LENGTH = 12;
-const MAX_FIELD_LENGTH = 255;
 /** Argon2 accepts any length; a cap stops a megabyte "password" from being hashed. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
@@ -36,25 +39,14 @@ export interface UserChanges {
   disabled?: boolean;
 }
 
-function checkText(label: string, value: string): string {
-  const v = value.trim();
-  if (v.length === 0 || v.length > MAX_FIELD_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) {
-    throw new AppError('INVALID_USER', `${label} must be 1 to ${MAX_FIELD_LENGTH} printable characters.`);
-  }
-  return v;
-}
+/** What `change` really changed (a field given its current value is not listed). */
+export type ChangedField = keyof UserChanges;
 
-function checkLogin(value: string): string {
-  const v = checkText('login', value);
-  if (/\s/.test(v)) throw new AppError('INVALID_USER', 'login must not contain spaces.');
-  return v;
-}
-
-function checkEmail(value: string): string {
-  const v = checkText('email', value);
-  if (!/^[^\s@]+@[^\s@]+$/.test(v)) throw new AppError('INVALID_USER', 'email must look like name@example.com.');
-  return v;
-}
+/**
+ * Names a user: a string is a login or an e-mail (as Semaphore's `--login`
+ * and POST /auth/login take it); `{ email }` only an e-mail; `{ id }` the id.
+ */
+export type UserSelector = string | { email: string } | { id: number };
 
 export function checkPassword(value: string): string {
   if (value.length < MIN_PASSWORD_LENGTH || value.length > MAX_PASSWORD_LENGTH) {
@@ -63,11 +55,36 @@ export function checkPassword(value: string): string {
   return value;
 }
 
+/** An administrator who can sign in: the one kind the service must never run out of. */
+function isEnabledAdmin(u: UserRecord): boolean {
+  return u.admin && !u.disabled;
+}
+
+/**
+ * What to tell an operator about keys shared by several accounts (`semauth
+ * migrate`, the server's start): one line per key, then one command per
+ * account to rename (all but the first of each key).
+ */
+export function describeIdentityConflicts(conflicts: IdentityConflict[]): { shared: string[]; fixes: string[] } {
+  const shared: string[] = [];
+  const fixes: string[] = [];
+  for (const { key, users } of conflicts) {
+    const roles = (u: UserRecord) => [identityKey(u.username) === key && 'login', identityKey(u.email) === key && 'e-mail'].filter(Boolean) as string[];
+    shared.push(`"${key}" is ${users.map((u) => `the ${roles(u).join(' and ')} of #${u.id} ${u.username} <${u.email}>`).join(', ')}`);
+    for (const u of users.slice(1)) {
+      const flag = roles(u).includes('login') ? `--new-login '<new login>'` : `--email '<new e-mail>'`;
+      fixes.push(`npx semauth user change-by-login --id ${u.id} ${flag}`);
+    }
+  }
+  return { shared, fixes };
+}
+
 export class UserService {
   constructor(
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
@@ -75,11 +92,13 @@ export class UserService {
   async add(input: NewUserInput, ctx: ClientContext): Promise<UserRecord> {
     const external = input.external ?? false;
     if (!external && input.password === undefined) throw new AppError('INVALID_USER', 'a local user needs a password.');
+    if (external && input.password !== undefined) {
+      throw new AppError('INVALID_USER', 'an external (LDAP/OIDC) user signs in through LDAP or OIDC and has no local password.');
+    }
+    const fields = { username: checkLogin(input.login), name: checkName(input.name), email: checkEmail(input.email) };
     const passwordHash = input.password === undefined ? null : await this.hasher.hash(checkPassword(input.password));
     const user = await this.users.create({
-      username: checkLogin(input.login),
-      name: checkText('name', input.name),
-      email: checkEmail(input.email),
+      ...fields,
       passwordHash,
       admin: input.admin ?? false,
       external,
@@ -95,53 +114,114 @@ export class UserService {
     return this.users.list();
   }
 
-  async get(loginOrEmail: string): Promise<UserRecord> {
-    const user = await this.users.findByLogin(loginOrEmail);
-    if (!user) throw new AppError('USER_NOT_FOUND', `No user with login or e-mail "${loginOrEmail}".`);
-    return user;
+  async get(selector: UserSelector): Promise<UserRecord> {
+    if (typeof selector === 'object' && 'id' in selector) {
+      const byId = await this.users.findById(selector.id);
+      if (!byId) throw new AppError('USER_NOT_FOUND', `No user with id ${selector.id}.`);
+      return byId;
+    }
+    const value = typeof selector === 'string' ? selector : selector.email;
+    const user = await this.users.findByLogin(value);
+    // `{ email }` is not satisfied by a login that happens to match.
+    if (user && (typeof selector === 'string' || sameIdentity(user.email, value))) return user;
+    if (!user) await this.refuseShared(value);
+    throw new AppError('USER_NOT_FOUND', typeof selector === 'string' ? `No user with login or e-mail "${value}".` : `No user with e-mail "${value}".`);
+  }
+
+  /** A value that names several accounts (from before identity keys) gets its own answer rather than "no user". */
+  private async refuseShared(value: string): Promise<void> {
+    const key = identityKey(value);
+    const shared = (await this.users.identityConflicts()).find((c) => c.key === key);
+    if (!shared) return;
+    throw new AppError(
+      'USER_AMBIGUOUS',
+      `"${value}" is the login or e-mail of several accounts (ids ${shared.users.map((u) => u.id).join(', ')}), created before logins and e-mails were compared regardless of case and Unicode form: it signs in nobody until all but one are renamed. Select the account by its id.`,
+    );
+  }
+
+  /**
+   * The user whose login or e-mail has the identity key of `loginOrEmail`, if
+   * exactly one has (a value several accounts share finds nobody).
+   */
+  find(loginOrEmail: string): Promise<UserRecord | undefined> {
+    return this.users.findByLogin(loginOrEmail);
+  }
+
+  /** Keys several accounts share since before identity keys existed (see `semauth migrate`). */
+  identityConflicts(): Promise<IdentityConflict[]> {
+    return this.users.identityConflicts();
   }
 
   /**
    * Changes a user. A new password ends the user's sessions: all of them when
    * an administrator changes it (the CLI), all but `keepSessionId` when the
-   * user changes their own password from that session.
+   * user changes their own password from that session. A field given its
+   * current value is left alone and not reported; `changed` lists the rest.
+   * Refused: a password for an external user (it could never be used), and
+   * demoting or disabling the last enabled administrator (LAST_ADMIN).
    */
-  async change(loginOrEmail: string, changes: UserChanges, ctx: ClientContext, opts: { keepSessionId?: string } = {}): Promise<UserRecord> {
-    const user = await this.get(loginOrEmail);
-    const passwordHash = changes.password === undefined ? undefined : await this.hasher.hash(checkPassword(changes.password));
-    await this.users.update(user.id, {
-      ...(changes.login !== undefined ? { username: checkLogin(changes.login) } : {}),
-      ...(changes.name !== undefined ? { name: checkText('name', changes.name) } : {}),
-      ...(changes.email !== undefined ? { email: checkEmail(changes.email) } : {}),
-      ...(changes.admin !== undefined ? { admin: changes.admin } : {}),
-      ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-      ...(passwordHash !== undefined ? { passwordHash } : {}),
-    });
-    if (passwordHash !== undefined) {
+  async change(
+    selector: UserSelector,
+    changes: UserChanges,
+    ctx: ClientContext,
+    opts: { keepSessionId?: string } = {},
+  ): Promise<{ user: UserRecord; changed: ChangedField[] }> {
+    const user = await this.get(selector);
+    if (changes.password !== undefined && user.external) {
+      throw new AppError('INVALID_USER', `${user.username} is an external (LDAP/OIDC) user: a local password would never be used.`);
+    }
+    const patch: UserPatch = {};
+    const changed: ChangedField[] = [];
+    const set = <K extends keyof UserPatch>(field: ChangedField, key: K, value: UserPatch[K] | undefined, current: UserPatch[K]) => {
+      if (value === undefined || value === current) return;
+      patch[key] = value;
+      changed.push(field);
+    };
+    set('login', 'username', changes.login === undefined ? undefined : checkLogin(changes.login), user.username);
+    set('name', 'name', changes.name === undefined ? undefined : checkName(changes.name), user.name);
+    set('email', 'email', changes.email === undefined ? undefined : checkEmail(changes.email), user.email);
+    set('admin', 'admin', changes.admin, user.admin);
+    set('disabled', 'disabled', changes.disabled, user.disabled);
+    if (changes.password !== undefined) {
+      patch.passwordHash = await this.hasher.hash(checkPassword(changes.password));
+      changed.push('password');
+    }
+    if (changed.length === 0) return { user, changed };
+
+    const removesAnAdmin = isEnabledAdmin(user) && (patch.admin === false || patch.disabled === true);
+    await this.users.update(user.id, patch, { keepAnAdmin: removesAnAdmin });
+    if (patch.passwordHash !== undefined) {
       // Whoever knew the old password may hold a session: end them all (but the caller's own).
       const revoked = await this.sessions.revokeAllForUser(user.id, opts.keepSessionId);
       await this.audit.record('password.changed', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: revoked } });
     }
-    const fields = Object.keys(changes).filter((k) => k !== 'password');
+    const fields = changed.filter((k) => k !== 'password');
     if (fields.length > 0) await this.audit.record('user.updated', ctx, { userId: user.id, login: user.username, detail: { fields } });
-    return (await this.users.findById(user.id))!;
+    return { user: (await this.users.findById(user.id))!, changed };
   }
 
-  async delete(loginOrEmail: string, ctx: ClientContext): Promise<UserRecord> {
-    const user = await this.get(loginOrEmail);
-    await this.users.delete(user.id);
+  /** Deletes a user with their sessions and tokens; never the last enabled administrator (LAST_ADMIN). */
+  async delete(selector: UserSelector, ctx: ClientContext): Promise<UserRecord> {
+    const user = await this.get(selector);
+    await this.users.delete(user.id, { keepAnAdmin: isEnabledAdmin(user) });
     await this.audit.record('user.deleted', ctx, { userId: user.id, login: user.username });
     return user;
+  }
+
+  /** Clears the user's login throttling (failures from every address). Returns how many counters went. */
+  async unlock(selector: UserSelector, ctx: ClientContext): Promise<{ user: UserRecord; cleared: number }> {
+    const user = await this.get(selector);
+    const cleared = await this.throttle.unlock(user.id);
+    await this.audit.record('user.unlocked', ctx, { userId: user.id, login: user.username, detail: { counters_cleared: cleared } });
+    return { user, cleared };
   }
 
   /** First start: with no users at all, create `admin` with the given or a random password. */
   async bootstrapAdmin(password: string, ctx: ClientContext): Promise<{ created: false } | { created: true; password: string; generated: boolean }> {
     if ((await this.users.count()) > 0) return { created: false };
     const generated = password === '';
+    // A configured password was held to the password rules when the settings loaded.
     const pw = generated ? randomBytes(18).toString('base64url') : password;
-    if (!generated && (pw.length < MIN_PASSWORD_LENGTH || pw.length > MAX_PASSWORD_LENGTH)) {
-      throw new ConfigError(`SEMAUTH_ADMIN_PASSWORD must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`);
-    }
     try {
       await this.add({ login: 'admin', name: 'Administrator', email: 'admin@localhost', password: pw, admin: true }, ctx);
     } catch (e) {

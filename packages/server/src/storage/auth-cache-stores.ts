@@ -6,7 +6,7 @@
  * added here (the compiler insists) and follow the same rule.
  */
 import type { AuthCache } from './auth-cache.js';
-import type { SessionRecord, SessionStore, TokenRecord, TokenStore, UserRecord, UserStore } from './types.js';
+import type { IdentityConflict, SessionRecord, SessionStore, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
 
 export class CachedTokenStore implements TokenStore {
   constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
@@ -77,13 +77,20 @@ export class CachedSessionStore implements SessionStore {
     return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
   }
 
+  listByUser(userId: number): Promise<SessionRecord[]> {
+    return this.inner.listByUser(userId);
+  }
+
   revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
     // Rare (password changes): dropping every cached session is simplest and safe.
     return this.cache.write(() => this.inner.revokeAllForUser(userId, at, exceptId), () => this.cache.sessions.clear());
   }
 
   prune(before: number): Promise<number> {
-    return this.cache.write(() => this.inner.prune(before), () => this.cache.sessions.clear());
+    // Drops exactly the rows the prune deletes (never live sessions, which
+    // every request would otherwise have to read again after each run).
+    const pruned = (s: SessionRecord) => s.expiresAt < before || (s.revokedAt !== null && s.revokedAt < before);
+    return this.cache.write(() => this.inner.prune(before), () => this.cache.sessions.deleteWhere(pruned));
   }
 }
 
@@ -110,12 +117,16 @@ export class CachedUserStore implements UserStore {
     return this.inner.count();
   }
 
-  update(id: number, patch: Parameters<UserStore['update']>[1]): Promise<void> {
-    return this.cache.write(() => this.inner.update(id, patch), () => this.cache.users.delete(id));
+  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<void> {
+    return this.cache.write(() => this.inner.update(id, patch, opts), () => this.cache.users.delete(id));
   }
 
-  delete(id: number): Promise<boolean> {
+  delete(id: number, opts?: UserWriteOptions): Promise<boolean> {
     // Takes the user's sessions and tokens with it.
-    return this.cache.write(() => this.inner.delete(id), () => this.cache.clear());
+    return this.cache.write(() => this.inner.delete(id, opts), () => this.cache.clear());
+  }
+
+  identityConflicts(): Promise<IdentityConflict[]> {
+    return this.inner.identityConflicts();
   }
 }

@@ -28,6 +28,11 @@ export class BoundedMap<K, V> {
     this.map.delete(key);
   }
 
+  /** Deletes every entry `doomed` picks. */
+  deleteWhere(doomed: (value: V, key: K) => boolean): void {
+    for (const [key, value] of this.map) if (doomed(value, key)) this.map.delete(key);
+  }
+
   clear(): void {
     this.map.clear();
   }

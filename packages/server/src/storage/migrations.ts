@@ -4,6 +4,7 @@
  * migration that has shipped: add a new one.
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { identityKey } from '../identity.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -71,6 +72,92 @@ function initial(dialect: Dialect): Migration {
         .addColumn('detail', 'text')
         .execute();
       await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+    },
+  };
+}
+
+/** Rows per INSERT when backfilling (well under either engine's limit on bound parameters). */
+const BACKFILL_BATCH = 500;
+
+/**
+ * Identity keys (identity.ts): Unicode-aware, case-insensitive uniqueness of
+ * logins and e-mails together, on both dialects. 0001's unique lower()
+ * indexes folded ASCII only on SQLite and kept logins and e-mails apart.
+ *
+ * Existing rows may already collide (`Ünal` and `ünal`; a login that is
+ * another user's e-mail). Such a key is recorded with no user: it signs in
+ * nobody — neither account can be reached through it, so nobody is signed
+ * in to the other's account — until an operator renames all but one
+ * (`semauth migrate` and the server's start list them; UserStore.update
+ * hands the key to the last one left). Accounts are never merged, and the
+ * migration never fails on such data.
+ *
+ * Uses identityKey as it is when this migration runs; a later change of that
+ * function needs its own migration to recompute the keys.
+ */
+/** The tables 0002 reads and writes, as they are at that point (not today's types, which move on). */
+interface SchemaAt0002 {
+  users: { id: number; username: string; email: string; login_key: string | null; email_key: string | null };
+  user_keys: { key: string; user_id: number | null };
+}
+
+function identityKeys(): Migration {
+  return {
+    async up(untyped: Kysely<unknown>) {
+      const db = untyped as unknown as Kysely<SchemaAt0002>;
+      await db.schema.alterTable('users').addColumn('login_key', 'text').execute();
+      await db.schema.alterTable('users').addColumn('email_key', 'text').execute();
+      await db.schema
+        .createTable('user_keys')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer')
+        .execute();
+      await db.schema.createIndex('user_keys_user').on('user_keys').column('user_id').execute();
+
+      const claimants = new Map<string, Set<number>>();
+      const users = await db.selectFrom('users').select(['id', 'username', 'email']).orderBy('id').execute();
+      for (const u of users) {
+        const id = Number(u.id);
+        const keys = { login_key: identityKey(u.username), email_key: identityKey(u.email) };
+        await db.updateTable('users').set(keys).where('id', '=', id).execute();
+        for (const key of [keys.login_key, keys.email_key]) {
+          let ids = claimants.get(key);
+          if (!ids) claimants.set(key, (ids = new Set()));
+          ids.add(id);
+        }
+      }
+      const rows = [...claimants].map(([key, ids]) => ({ key, user_id: ids.size === 1 ? [...ids][0]! : null }));
+      for (let i = 0; i < rows.length; i += BACKFILL_BATCH) {
+        await db.insertInto('user_keys').values(rows.slice(i, i + BACKFILL_BATCH)).execute();
+      }
+
+      // Claimants of a shared key are found by these (UserStore.update, identityConflicts).
+      await db.schema.createIndex('users_login_key').on('users').column('login_key').execute();
+      await db.schema.createIndex('users_email_key').on('users').column('email_key').execute();
+      await db.schema.dropIndex('users_username_lower').execute();
+      await db.schema.dropIndex('users_email_lower').execute();
+    },
+  };
+}
+
+/**
+ * OIDC sign-ins in flight (auth-methods/oidc/): one row from the start of a
+ * sign-in to its callback, consumed there (or pruned once expired). No secret
+ * is stored: the key is a hash of the browser's state cookie.
+ */
+function oidcStates(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('oidc_states')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('return_to', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('oidc_states_expires').on('oidc_states').column('expires_at').execute();
     },
   };
 }
@@ -153,7 +240,12 @@ function authEpoch(dialect: Dialect): Migration {
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_auth_epoch': authEpoch(dialect) };
+      return {
+        '0001_initial': initial(dialect),
+        '0002_identity_keys': identityKeys(),
+        '0005_oidc_states': oidcStates(),
+        '0006_auth_epoch': authEpoch(dialect),
+      };
     },
   };
 }

@@ -1,15 +1,16 @@
 /**
  * Opens the configured database and assembles the Storage from the shared
  * Kysely stores. The two dialects differ only in how they connect, how
- * concurrent migrations are serialised, and in the signal their auth cache
- * watches for other connections' changes.
+ * concurrent migrations are serialised, and in how their auth caches learn
+ * of other processes' changes.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
+import { KyselyOidcStateStore } from './kysely/oidc-states.js';
 import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
@@ -22,14 +23,15 @@ import type { Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
 import { pgConnectionConfig } from './pg-connection.js';
 import { LeaseLost, LeaseWatch } from './pg-lease.js';
+import { createDirectories, createPrivateFile, pathExists } from './sqlite-file.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
 
 /**
  * Drop the whole PostgreSQL auth cache at least this often: "last used"
- * times written by other instances (at most once a minute each) do not move
- * the epoch, and session idle expiry reads them.
+ * times written by other instances (at most once a minute each) are not
+ * notified, and session idle expiry reads them.
  */
 const PG_CACHE_REFRESH_MS = 60_000;
 
@@ -38,10 +40,19 @@ export interface StorageHooks extends AuthCacheHooks {
   onAuthSignal?: (up: boolean, error?: Error) => void;
 }
 
-export async function openStorage(config: Config, hooks: StorageHooks = {}): Promise<Storage> {
-  return config.dialect === 'postgres'
-    ? openPostgres(config, hooks)
-    : openSqlite(config.sqlitePath, { authCacheEntries: config.authCacheEntries, hooks });
+export interface OpenOptions extends StorageHooks {
+  /**
+   * Whether a missing SQLite file may be created (default true). Commands
+   * that only read say no: pointed at the wrong place, they must fail rather
+   * than answer from a new empty database.
+   */
+  create?: boolean;
+  /** Called with the absolute path when this open created the SQLite file. */
+  onCreated?: (file: string) => void;
+}
+
+export async function openStorage(config: Config, opts: OpenOptions = {}): Promise<Storage> {
+  return config.dialect === 'postgres' ? openPostgres(config, opts) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
 }
 
 function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: () => Promise<void>, extra: { close?: () => Promise<void> } = {}): Storage {
@@ -54,6 +65,7 @@ function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: ()
     tokens: new KyselyTokenStore(db, stats),
     throttle: new KyselyThrottleStore(db, stats),
     audit: new KyselyAuditStore(db, stats),
+    oidcStates: new KyselyOidcStateStore(db, stats),
     migrate,
     async ping() {
       await sql`select 1`.execute(db);
@@ -75,10 +87,20 @@ async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']):
  * auth-cache.ts): safe here because every commit by another process is seen
  * by watchCommits (SQLite's data_version) on each read.
  */
-export function openSqlite(path: string, opts: { authCacheEntries?: number; hooks?: AuthCacheHooks } = {}): Storage {
+export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?: number } = {}): Storage {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
-  const database = new SQLite(file);
+  if (!pathExists(file)) {
+    if (opts.create === false) {
+      throw new ConfigError(
+        `no SQLite database at ${file} (SEMAPHORE_DB_HOST), and this command does not create one: point SEMAPHORE_DB_HOST (or --config) at the server's database, or create it with \`semauth migrate\``,
+      );
+    }
+    createDirectories(dirname(file));
+    // Ours, 0600 whatever the umask: it holds password hashes. SQLite gives
+    // its -wal and -shm files the mode of the database file.
+    if (createPrivateFile(file)) opts.onCreated?.(file);
+  }
+  const database = new SQLite(file, { fileMustExist: true });
   // WAL for concurrent readers (the CLI may read while the server runs);
   // synchronous=FULL so that a 2xx survives a crash right after it.
   database.pragma('journal_mode = WAL');
@@ -118,8 +140,7 @@ export function openSqlite(path: string, opts: { authCacheEntries?: number; hook
     commits.close();
     await storage.close();
   };
-  const { onHit, onMiss } = opts.hooks ?? {};
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit, onMiss });
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.onHit, onMiss: opts.onMiss });
 }
 
 /**

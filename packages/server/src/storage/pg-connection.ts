@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
 import type { Config } from '../config/schema.js';
+import { settingName } from '../config/load.js';
 import { ConfigError } from '../config/parsers.js';
 
 /** libpq's connection-level options; any other option is a server setting sent as `-c key=value`. */
@@ -23,8 +24,8 @@ export type PgConnectionConfig = Pick<
 >;
 
 export function pgConnectionConfig(c: Config): PgConnectionConfig {
-  if (c.pgUrl) return fromUrl(c.pgUrl, c.pgOptions);
-  const { host, port } = parseHost(c.pgHost, c.pgPort);
+  if (c.pgUrl) return fromUrl(c.pgUrl, c.pgOptions, settingName(c, 'pgUrl'));
+  const { host, port } = parseHost(c.pgHost, c.pgPort, settingName(c, 'pgHost'));
   const serverSettings = Object.entries(c.pgOptions).filter(([k]) => !CLIENT_OPTIONS.has(k));
   return {
     host,
@@ -32,7 +33,7 @@ export function pgConnectionConfig(c: Config): PgConnectionConfig {
     user: c.pgUser,
     password: c.pgPassword,
     database: c.pgDatabase,
-    ...clientOptions(c.pgOptions, 'SEMAPHORE_DB_OPTIONS'),
+    ...clientOptions(c.pgOptions, settingName(c, 'pgOptions')),
     ...(serverSettings.length ? { options: serverSettings.map(([k, v]) => `-c ${k}=${escapeOption(v)}`).join(' ') } : {}),
   };
 }
@@ -41,28 +42,28 @@ export function pgConnectionConfig(c: Config): PgConnectionConfig {
  * `SEMAPHORE_DB_HOST` is `host` or `host:port`; an IPv6 address needs
  * brackets to carry a port (`[::1]:5432`); a path is a Unix socket directory.
  */
-export function parseHost(value: string, defaultPort: number): { host: string; port: number } {
+export function parseHost(value: string, defaultPort: number, name = 'SEMAPHORE_DB_HOST'): { host: string; port: number } {
   const text = value.trim();
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   const plain = /^([^:[\]]+)(?::(\d+))?$/.exec(text);
   const bareV6 = /^[0-9a-fA-F:.]+$/.test(text) && text.split(':').length > 2 ? [text, text, undefined] : null;
   const m = bracketed ?? plain ?? bareV6;
-  if (!m || m[1] === '') throw new ConfigError(`SEMAPHORE_DB_HOST must be host or host:port, got ${JSON.stringify(value)}`);
+  if (!m || m[1] === '') throw new ConfigError(`${name} must be host or host:port, got ${JSON.stringify(value)}`);
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`SEMAPHORE_DB_HOST: bad port in ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${name}: bad port in ${JSON.stringify(value)}`);
   return { host: m[1]!, port };
 }
 
 /** A URL's own query options win over SEMAPHORE_DB_OPTIONS; the libpq ones are applied here, the rest left to `pg`. */
-function fromUrl(text: string, fileOptions: Record<string, string>): PgConnectionConfig {
+function fromUrl(text: string, fileOptions: Record<string, string>, name: string): PgConnectionConfig {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError('SEMAUTH_DB_URL (or DATABASE_URL) must be a URL like postgres://user:pass@host:5432/db');
+    throw new ConfigError(`${name} must be a URL like postgres://user:pass@host:5432/db`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('SEMAUTH_DB_URL (or DATABASE_URL) must start with postgres:// or postgresql://');
+    throw new ConfigError(`${name} must start with postgres:// or postgresql://`);
   }
   const options = { ...fileOptions };
   for (const key of [...CLIENT_OPTIONS, 'uselibpqcompat']) {
@@ -70,7 +71,7 @@ function fromUrl(text: string, fileOptions: Record<string, string>): PgConnectio
     if (v !== null) options[key] = v;
     url.searchParams.delete(key);
   }
-  return { connectionString: url.toString(), ...clientOptions(options, 'SEMAUTH_DB_URL') };
+  return { connectionString: url.toString(), ...clientOptions(options, name) };
 }
 
 function clientOptions(o: Record<string, string>, source: string): PgConnectionConfig {

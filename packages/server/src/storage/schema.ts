@@ -12,6 +12,21 @@ export interface UsersTable {
   alert: number;
   disabled: number;
   created_at: number;
+  /** identityKey(username) and identityKey(email) (identity.ts); always set since migration 0002. */
+  login_key: string;
+  email_key: string;
+}
+
+/**
+ * The registry that makes identities unique: one row per key of a login or
+ * an e-mail, whichever it came from, so that no login equals another user's
+ * login or e-mail and no e-mail another's. `user_id` is null for a key that
+ * several accounts already shared when the keys were introduced: it signs
+ * in nobody until all but one of them are renamed.
+ */
+export interface UserKeysTable {
+  key: string;
+  user_id: number | null;
 }
 
 export interface SessionsTable {
@@ -52,10 +67,22 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** One OIDC sign-in in flight (migration 0005): keyed by a hash of the browser's state cookie, consumed once. */
+export interface OidcStatesTable {
+  id: string;
+  provider: string;
+  redirect_uri: string;
+  return_to: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
+  user_keys: UserKeysTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
+  oidc_states: OidcStatesTable;
 }

@@ -22,17 +22,40 @@ export interface UserRecord {
 export type NewUser = Omit<UserRecord, 'id'>;
 export type UserPatch = Partial<Pick<UserRecord, 'username' | 'name' | 'email' | 'passwordHash' | 'admin' | 'external' | 'alert' | 'disabled'>>;
 
+/** Conditions a user write must meet, checked in the same transaction. */
+export interface UserWriteOptions {
+  /** Fail with LAST_ADMIN, changing nothing, when no enabled administrator would remain. */
+  keepAnAdmin?: boolean;
+}
+
+/** A key (identity.ts) that several accounts already shared when keys were introduced. */
+export interface IdentityConflict {
+  key: string;
+  /** The accounts whose login or e-mail has this key, by id. */
+  users: UserRecord[];
+}
+
+/**
+ * Logins and e-mails are compared by their identity key (identity.ts):
+ * no login or e-mail may have the key of any other user's login or e-mail.
+ */
 export interface UserStore {
-  /** Throws AppError USER_EXISTS when the username or e-mail is taken (case-insensitively). */
+  /** Throws AppError USER_EXISTS when the login's or e-mail's key is taken. */
   create(user: NewUser): Promise<UserRecord>;
   findById(id: number): Promise<UserRecord | undefined>;
-  /** Matches username or e-mail, case-insensitively. */
+  /**
+   * The user whose login or e-mail has the key of `login`. Undefined also for
+   * a key several accounts share (see identityConflicts): it matches nobody.
+   */
   findByLogin(login: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
-  update(id: number, patch: UserPatch): Promise<void>;
+  /** Throws USER_EXISTS like create for a taken login or e-mail; LAST_ADMIN as `opts` asks. */
+  update(id: number, patch: UserPatch, opts?: UserWriteOptions): Promise<void>;
   /** Deletes the user with all their sessions and tokens, atomically. */
-  delete(id: number): Promise<boolean>;
+  delete(id: number, opts?: UserWriteOptions): Promise<boolean>;
+  /** Keys shared by several accounts since before migration 0002, with those accounts; [] normally. */
+  identityConflicts(): Promise<IdentityConflict[]>;
 }
 
 export interface SessionRecord {
@@ -56,6 +79,8 @@ export interface SessionStore {
   findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   touch(id: string, at: number): Promise<void>;
   revoke(id: string, at: number): Promise<void>;
+  /** The user's sessions that are not revoked (expired ones included), newest first. */
+  listByUser(userId: number): Promise<SessionRecord[]>;
   /** Revokes every live session of a user, except `exceptId`. Returns how many. */
   revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number>;
   /** Deletes rows that can never authenticate again (expired or revoked before `before`). */
@@ -102,9 +127,16 @@ export interface ThrottleStore {
    * that concurrent callers each see a distinct count.
    */
   recordFailure(keys: string[], now: number, since: number): Promise<Map<string, ThrottleCount>>;
-  /** Takes back one failure from each key (never below zero). */
-  forgive(keys: string[]): Promise<void>;
+  /**
+   * A successful login, in one write: `clear` starts over (as if deleted: the
+   * next failure opens a new window) and `forgive` gets one failure back
+   * (never below zero).
+   */
+  settleSuccess(clear: string, forgive: string): Promise<void>;
+  /** Forgets the keys' counters. */
   reset(keys: string[]): Promise<void>;
+  /** Deletes every counter of one account (`<account>|…` keys, whatever the address). Returns how many held failures. */
+  resetAccount(account: string): Promise<number>;
   /** Deletes counters whose window began before `before`. Returns how many. */
   prune(before: number): Promise<number>;
 }
@@ -127,6 +159,36 @@ export interface AuditStore {
   prune(before: number, limit?: number): Promise<number>;
 }
 
+/**
+ * An OIDC sign-in between its start and the provider's callback. It holds
+ * nothing secret: its key is a SHA-256 of the secret in the browser's state
+ * cookie, from which the state, nonce and PKCE verifier are derived again at
+ * the callback (auth-methods/oidc/flow-secret.ts).
+ */
+export interface OidcStateRecord {
+  /** SHA-256 hex of the state cookie's secret. */
+  id: string;
+  /** The provider id the sign-in was started with. */
+  provider: string;
+  /** The redirect_uri sent in the authorization request; the token request must repeat it. */
+  redirectUri: string;
+  /** Where to send the browser afterwards: a checked same-site path below the web root, or null for the web root. */
+  returnTo: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface OidcStateStore {
+  create(state: OidcStateRecord): Promise<void>;
+  /**
+   * Deletes the record and returns it, atomically: of any number of callbacks
+   * carrying the same cookie, on any number of instances, one gets it.
+   */
+  consume(id: string): Promise<OidcStateRecord | undefined>;
+  /** Deletes records that expired before `before`. Returns how many. */
+  prune(before: number): Promise<number>;
+}
+
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
@@ -141,6 +203,7 @@ export interface Storage {
   readonly tokens: TokenStore;
   readonly throttle: ThrottleStore;
   readonly audit: AuditStore;
+  readonly oidcStates: OidcStateStore;
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;

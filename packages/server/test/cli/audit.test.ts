@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { openStorage } from '../../src/storage/open.js';
 import { cliEnv, ok } from './run.js';
 
 let env: Record<string, string>;
 beforeAll(async () => {
   env = await cliEnv();
+  // `audit` only reads: it never creates the database.
+  await ok(['migrate'], { env });
 });
 
 describe('semauth audit', () => {
@@ -20,5 +24,18 @@ describe('semauth audit', () => {
     expect(json).toHaveLength(1);
     expect(json[0]).toMatchObject({ event: 'token.created', login: 'eve', address: 'cli' });
     expect(JSON.stringify(json)).not.toContain(token);
+  });
+
+  it('names the user of an entry recorded without a login (logouts of earlier versions)', async () => {
+    await ok(['user', 'add', '--login', 'old', '--name', 'Old', '--email', 'old@example.com', '--password', 'old-password-1'], { env });
+    const storage = await openStorage(loadConfig({ env }));
+    try {
+      const id = (await storage.users.findByLogin('old'))!.id;
+      await storage.audit.append({ at: Date.now(), event: 'logout', userId: id, login: null, address: '10.0.0.1', userAgent: null, detail: null });
+    } finally {
+      await storage.close();
+    }
+    expect((await ok(['audit', '--limit', '1'], { env })).stdout).toMatch(/^\S+Z\tlogout\told\t10\.0\.0\.1\t\n$/);
+    expect(JSON.parse((await ok(['audit', '--limit', '1', '--json'], { env })).stdout)[0]).toMatchObject({ event: 'logout', login: 'old', user_agent: null });
   });
 });

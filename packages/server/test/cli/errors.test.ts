@@ -3,11 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/database.js';
-import { cliEnv, fails, semauth } from './run.js';
+import { cliEnv, fails, ok, semauth } from './run.js';
 
 let env: Record<string, string>;
 beforeAll(async () => {
   env = await cliEnv();
+  await ok(['migrate'], { env });
 });
 
 describe('CLI errors', () => {

@@ -51,12 +51,19 @@ describe('semauth user add', () => {
   it('refuses a duplicate login or e-mail, whatever the case', async () => {
     const byLogin = await fails(['user', 'add', '--login', 'ALICE', '--name', 'A', '--email', 'other@example.com', '--password', 'password-123'], { env });
     expect(byLogin).toBe(
-      'semauth: a user with login "ALICE" or e-mail "other@example.com" already exists (logins and e-mails are unique regardless of case)',
+      'semauth: login "ALICE" is already taken: logins and e-mails are unique regardless of case and Unicode form, and no login may be another user\'s e-mail.',
     );
     const byEmail = await fails(['user', 'add', '--login', 'alice2', '--name', 'A', '--email', 'alice@EXAMPLE.com', '--password', 'password-123'], {
       env,
     });
-    expect(byEmail).toContain('already exists');
+    expect(byEmail).toContain('e-mail "alice@EXAMPLE.com" is already taken');
+    // A login that is another user's e-mail, and the other way round.
+    expect(await fails(['user', 'add', '--login', 'ALICE@example.com', '--name', 'A', '--email', 'a3@example.com', '--password', 'password-123'], { env })).toContain(
+      'login "ALICE@example.com" is already taken',
+    );
+    expect(await fails(['user', 'add', '--login', 'alice3', '--name', 'A', '--email', 'Bob@example.com', '--password', 'password-123'], { env })).toContain(
+      'is already taken',
+    );
   });
 });
 
@@ -85,6 +92,46 @@ describe('semauth user list / get', () => {
 
   it('says so when the user does not exist, or no selector is given', async () => {
     expect(await fails(['user', 'get', '--login', 'nobody'], { env })).toBe('semauth: No user with login or e-mail "nobody".');
-    expect(await fails(['user', 'get'], { env })).toBe('semauth: give --login or --email');
+    expect(await fails(['user', 'get'], { env })).toBe('semauth: give --login, --email or --id');
+    expect(await fails(['user', 'get', '--id', 'x1'], { env })).toBe('semauth: --id: "x1" is not a user id (a positive integer)');
+    expect(await fails(['user', 'get', '--id', '999999'], { env })).toBe('semauth: No user with id 999999.');
+  });
+
+  it('--email matches e-mails only; --id the id', async () => {
+    expect(await fails(['user', 'get', '--email', 'alice'], { env })).toBe('semauth: No user with e-mail "alice".');
+    const alice = JSON.parse((await ok(['user', 'get', '--login', 'alice', '--json'], { env })).stdout);
+    expect(JSON.parse((await ok(['user', 'get', '--id', String(alice.id), '--json'], { env })).stdout)).toEqual(alice);
+  });
+});
+
+describe('conflicting selectors', () => {
+  // The trap: `user delete --login admin --email devops@example.com` deleted admin.
+  it.each([
+    ['get', ['--login', 'alice', '--email', 'bob@example.com'], '--login and --email'],
+    ['delete', ['--login', 'alice', '--email', 'bob@example.com'], '--login and --email'],
+    ['delete', ['--email', 'bob@example.com', '--id', '1'], '--email and --id'],
+    ['change-by-login', ['--login', 'alice', '--id', '2', '--name', 'X'], '--login and --id'],
+  ])('user %s refuses %j and changes nothing', async (verb, args, named) => {
+    expect(await fails(['user', verb, ...args], { env })).toBe(`semauth: give only one of ${named}: they could name different users`);
+    const users = JSON.parse((await ok(['user', 'list', '--json'], { env })).stdout) as Array<{ username: string; name: string }>;
+    expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['alice', 'bob']));
+    expect(users.find((u) => u.username === 'alice')!.name).toBe('Alice A');
+  });
+});
+
+describe('the last enabled administrator', () => {
+  it('cannot be deleted, demoted or disabled from the CLI; once another admin exists, it can', async () => {
+    const last = 'semauth: This is the last enabled administrator: make another user an administrator first.';
+    expect(await fails(['user', 'delete', '--login', 'alice'], { env })).toBe(last);
+    expect(await fails(['user', 'change-by-login', '--login', 'alice', '--no-admin'], { env })).toBe(last);
+    expect(await fails(['user', 'change-by-login', '--login', 'alice', '--disable'], { env })).toBe(last);
+    expect(JSON.parse((await ok(['user', 'get', '--login', 'alice', '--json'], { env })).stdout)).toMatchObject({ admin: true });
+    // A disabled admin does not count as another.
+    await ok(['user', 'change-by-login', '--login', 'carol', '--admin', '--disable'], { env });
+    expect(await fails(['user', 'change-by-login', '--login', 'alice', '--no-admin'], { env })).toBe(last);
+    await ok(['user', 'change-by-login', '--login', 'carol', '--enable'], { env });
+    expect((await ok(['user', 'change-by-login', '--login', 'alice', '--no-admin'], { env })).stdout).toBe('user alice changed: administrator rights removed\n');
+    expect(await fails(['user', 'delete', '--login', 'carol'], { env })).toBe(last);
+    await ok(['user', 'change-by-login', '--login', 'alice', '--admin'], { env });
   });
 });

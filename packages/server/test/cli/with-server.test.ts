@@ -116,7 +116,7 @@ describe('semauth user change-by-login', () => {
 
   it('changes name, e-mail and admin rights, as the server then reports', async () => {
     const r = await ok(['user', 'change-by-login', '--login', 'pat', '--name', 'Patricia', '--email', 'patricia@example.com', '--admin'], { env });
-    expect(r.stdout).toBe('user pat changed: name, email, admin\n');
+    expect(r.stdout).toBe('user pat changed: name, e-mail, made administrator\n');
     const cookie = await login(api, 'pat', 'pat-password-3');
     expect((await http('GET', `${api}/user`, { headers: { cookie } })).json()).toMatchObject({
       username: 'pat',
@@ -140,13 +140,119 @@ describe('semauth user change-by-login', () => {
     expect(await loginStatus('pat', 'pat-password-3')).toBe(204);
   });
 
+  it('reports only what really changed, and says so when nothing did', async () => {
+    expect((await ok(['user', 'change-by-login', '--login', 'pat', '--name', 'Patricia', '--enable'], { env })).stdout).toBe(
+      'user pat unchanged: it already had these values\n',
+    );
+    expect((await ok(['user', 'change-by-login', '--login', 'pat', '--name', 'Pat', '--enable', '--no-admin'], { env })).stdout).toBe(
+      'user pat changed: name\n',
+    );
+    expect((await ok(['user', 'change-by-login', '--login', 'pat', '--new-login', 'patty', '--disable'], { env })).stdout).toBe(
+      'user patty changed: login (was pat), disabled\n',
+    );
+    expect((await ok(['user', 'change-by-login', '--login', 'patty', '--new-login', 'pat', '--enable'], { env })).stdout).toBe(
+      'user pat changed: login (was patty), enabled\n',
+    );
+  });
+
+  it('refuses contradictory flags, and a password for an external user', async () => {
+    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--admin', '--no-admin'], { env })).toBe('semauth: use either --admin or --no-admin, not both');
+    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--no-admin', '--admin'], { env })).toBe('semauth: use either --admin or --no-admin, not both');
+    await ok(['user', 'add', '--login', 'xena', '--name', 'Xena', '--email', 'xena@example.com', '--external'], { env });
+    expect(await fails(['user', 'change-by-login', '--login', 'xena', '--password', 'xena-password-1'], { env })).toBe(
+      'semauth: xena is an external (LDAP/OIDC) user: a local password would never be used.',
+    );
+    expect(JSON.parse((await ok(['user', 'get', '--login', 'xena', '--json'], { env })).stdout).admin).toBe(false);
+  });
+
   it('fails with one line: unknown user, nothing to change, a taken e-mail', async () => {
     expect(await fails(['user', 'change-by-login', '--login', 'nobody', '--name', 'X'], { env })).toBe(
       'semauth: No user with login or e-mail "nobody".',
     );
     expect(await fails(['user', 'change-by-login', '--login', 'pat'], { env })).toMatch(/^semauth: nothing to change/);
-    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--email', 'ANN@example.com'], { env })).toContain('already exists');
+    expect(await fails(['user', 'change-by-login', '--login', 'pat', '--email', 'ANN@example.com'], { env })).toBe(
+      'semauth: e-mail "ANN@example.com" is already taken: logins and e-mails are unique regardless of case and Unicode form, and no login may be another user\'s e-mail.',
+    );
     expect(await fails(['user', 'change-by-login', '--login', 'pat', '--disable', '--enable'], { env })).toContain('either --disable or --enable');
+  });
+});
+
+describe('semauth user token revoke', () => {
+  it('revokes by the listed id: the running server refuses the token at once', async () => {
+    await ok(['user', 'add', '--login', 'rita', '--name', 'Rita', '--email', 'rita@example.com', '--password', 'rita-password-1'], { env });
+    const token = (await ok(['user', 'token', 'create', '--login', 'rita'], { env })).stdout.trim();
+    const kept = (await ok(['user', 'token', 'create', '--login', 'rita'], { env })).stdout.trim();
+    expect(await status(bearer(token))).toBe(200);
+    expect((await ok(['user', 'token', 'revoke', '--login', 'rita', '--id', token.slice(0, 8)], { env })).stdout).toBe(
+      `token ${token.slice(0, 8)} of rita revoked\n`,
+    );
+    expect(await status(bearer(token))).toBe(401);
+    expect(await status(bearer(kept))).toBe(200);
+    const listed = JSON.parse((await ok(['user', 'token', 'list', '--login', 'rita', '--json'], { env })).stdout).map((t: { id: string }) => t.id);
+    expect(listed).toEqual([kept.slice(0, 8)]);
+  });
+
+  it('by the whole token too, printing only its listed id; an id that is not theirs fails', async () => {
+    const token = (await ok(['user', 'token', 'create', '--login', 'rita'], { env })).stdout.trim();
+    const r = await ok(['user', 'token', 'revoke', '--login', 'rita', '--id', token], { env });
+    expect(r.stdout).toBe(`token ${token.slice(0, 8)} of rita revoked\n`);
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(await status(bearer(token))).toBe(401);
+    const toms = (await ok(['user', 'token', 'create', '--login', 'tom'], { env })).stdout.trim();
+    expect(await fails(['user', 'token', 'revoke', '--login', 'rita', '--id', toms.slice(0, 8)], { env })).toBe(
+      `semauth: rita has no API token "${toms.slice(0, 8)}" (see \`semauth user token list\`)`,
+    );
+    expect(await status(bearer(toms))).toBe(200);
+  });
+});
+
+describe('semauth user session', () => {
+  it('list shows the live sessions (public ids and times, never a secret); revoke --id ends one at once', async () => {
+    await ok(['user', 'add', '--login', 'sam', '--name', 'Sam', '--email', 'sam@example.com', '--password', 'sam-password-1'], { env });
+    expect((await ok(['user', 'session', 'list', '--login', 'sam'], { env })).stdout).toBe('(no sessions)\n');
+    const first = await login(api, 'sam', 'sam-password-1');
+    const second = await login(api, 'sam', 'sam-password-1');
+    const sessions = JSON.parse((await ok(['user', 'session', 'list', '--login', 'sam', '--json'], { env })).stdout) as Array<Record<string, string>>;
+    expect(sessions).toHaveLength(2);
+    for (const s of sessions) {
+      expect(Object.keys(s).sort()).toEqual(['created', 'expires', 'id', 'last_active']);
+      for (const k of ['created', 'expires', 'last_active']) expect(s[k]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    }
+    const firstId = first.split('=')[1]!.split('.')[0]!;
+    expect(sessions.map((s) => s.id).sort()).toEqual([firstId, second.split('=')[1]!.split('.')[0]!].sort());
+    const text = (await ok(['user', 'session', 'list', '--login', 'sam'], { env })).stdout;
+    expect(text).not.toContain(first.split('.')[1]);
+    expect(text).toMatch(new RegExp(`^${firstId}\\t\\S+Z\\t\\S+Z\\t\\S+Z$`, 'm'));
+
+    expect((await ok(['user', 'session', 'revoke', '--login', 'sam', '--id', firstId], { env })).stdout).toBe(`session ${firstId} of sam ended\n`);
+    expect(await status({ cookie: first })).toBe(401);
+    expect(await status({ cookie: second })).toBe(200);
+    expect(await fails(['user', 'session', 'revoke', '--login', 'sam', '--id', firstId], { env })).toBe(
+      `semauth: sam has no live session "${firstId}" (see \`semauth user session list\`)`,
+    );
+  });
+
+  it('revoke --all ends every session; --id and --all go alone', async () => {
+    const a = await login(api, 'sam', 'sam-password-1');
+    expect((await ok(['user', 'session', 'revoke', '--login', 'sam', '--all'], { env })).stdout).toBe('2 sessions of sam ended\n');
+    expect(await status({ cookie: a })).toBe(401);
+    expect((await ok(['user', 'session', 'list', '--login', 'sam'], { env })).stdout).toBe('(no sessions)\n');
+    expect(await fails(['user', 'session', 'revoke', '--login', 'sam'], { env })).toBe('semauth: give either --id or --all');
+    expect(await fails(['user', 'session', 'revoke', '--login', 'sam', '--all', '--id', 'x'], { env })).toBe('semauth: give either --id or --all');
+  });
+});
+
+describe('semauth user unlock', () => {
+  it("clears a throttled user's failures, so the right password works again at once", async () => {
+    await ok(['user', 'add', '--login', 'lou', '--name', 'Lou', '--email', 'lou@example.com', '--password', 'lou-password-1'], { env });
+    const from = '127.0.0.3';
+    const attempt = (password: string) =>
+      http('POST', `${api}/auth/login`, { headers: { 'content-type': 'application/json' }, body: { auth: 'lou', password }, localAddress: from }).then((r) => r.status);
+    for (let i = 0; i < 10; i++) expect(await attempt(`wrong-password-${i}`)).toBe(401);
+    expect(await attempt('lou-password-1')).toBe(429);
+    expect((await ok(['user', 'unlock', '--login', 'lou'], { env })).stdout).toBe('user lou unlocked (1 throttling counter cleared)\n');
+    expect(await attempt('lou-password-1')).toBe(204);
+    expect((await ok(['user', 'unlock', '--login', 'LOU@example.com'], { env })).stdout).toBe('user lou unlocked: it had no failed logins counted\n');
   });
 });
 
@@ -163,5 +269,20 @@ describe('semauth user delete', () => {
     expect(await status(bearer(token))).toBe(401);
     expect(await loginStatus('dan', 'dan-password-1')).toBe(401);
     expect(await fails(['user', 'delete', '--login', 'dan'], { env })).toBe('semauth: No user with login or e-mail "dan".');
+  });
+});
+
+describe('semauth audit on what the server recorded', () => {
+  it('prints snake_case JSON, and a logout names the login', async () => {
+    await ok(['user', 'add', '--login', 'lia', '--name', 'Lou', '--email', 'lia@example.com', '--password-stdin'], { env, stdin: 'lia-password-1' });
+    const cookie = await login(api, 'lia', 'lia-password-1');
+    const out = await http('POST', `${api}/auth/logout`, { headers: { cookie, 'content-type': 'application/json', 'user-agent': 'audit-test/1' } });
+    expect(out.status).toBe(204);
+
+    const [logout] = JSON.parse((await ok(['audit', '--user', 'lia', '--limit', '1', '--json'], { env })).stdout);
+    expect(Object.keys(logout).sort()).toEqual(['address', 'at', 'detail', 'event', 'id', 'login', 'user_agent', 'user_id']);
+    expect(logout).toMatchObject({ event: 'logout', login: 'lia', user_id: expect.any(Number), user_agent: 'audit-test/1' });
+    const line = (await ok(['audit', '--user', 'lia', '--limit', '1'], { env })).stdout;
+    expect(line).toMatch(/^\S+Z\tlogout\tlia\t/);
   });
 });

@@ -4,10 +4,12 @@
  * `npm run build && node scripts/config-docs.mjs --write`.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script without type declarations
 import { DOC_PATH, loadSettings, renderTable, withTable } from '../../../../scripts/config-docs.mjs';
 import { settings } from '../../src/config/schema.js';
+import { REPO_ROOT } from '../support/server-process.js';
 
 describe('docs/configuration.md', () => {
   it('matches the table generated from the built schema', async () => {
@@ -27,5 +29,19 @@ describe('docs/configuration.md', () => {
     for (const s of secrets) expect(table).toMatch(new RegExp(`\\| \`${s.key}\` \\|  \\|`));
     const fake = { key: 'x_secret', env: ['X_SECRET'], default: 'hunter2', secret: true, doc: 'A secret.', parse: String };
     expect(renderTable({ fake })).not.toContain('hunter2');
+  });
+
+  it('shows defaults as an operator types them, and the README agrees', () => {
+    const table: string = renderTable(settings);
+    expect(table).toContain('| `SEMAUTH_TRUST_PROXY` | `trust_proxy` | `false` |');
+    // The README's short table: every row naming one variable and one default code span.
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| [^|]* \| `([^`]*)` \|/gm)];
+    expect(rows.length).toBeGreaterThan(8);
+    for (const [, env, shown] of rows) {
+      const s = Object.values(settings).find((x) => (x.env as readonly string[]).includes(env!));
+      expect(s, `README names ${env}, which the schema does not know`).toBeDefined();
+      expect(shown, `README's default of ${env}`).toBe(s!.shownDefault);
+    }
   });
 });

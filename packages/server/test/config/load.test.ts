@@ -2,8 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { configWarnings, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/parsers.js';
+import { pgConnectionConfig } from '../../src/storage/pg-connection.js';
 import { tempDir } from '../support/database.js';
 
 function configFile(content: unknown): string {
@@ -230,10 +231,61 @@ describe('cross-checks', () => {
     expect(msg).toContain('SEMAUTH_MAX_SESSION_LIFE_HOURS');
     expect(loadConfig({ env: { SEMAUTH_SESSION_IDLE_HOURS: '24', SEMAUTH_MAX_SESSION_LIFE_HOURS: '24' } }).sessionIdleHours).toBe(24);
     const file = configFile({ session_idle_hours: 1000 });
-    expect(loadError({ env: {}, configFile: file }).message).toContain('session_idle_hours (1000)');
+    expect(loadError({ env: {}, configFile: file }).message).toBe(
+      'config key "session_idle_hours" (1000) must not exceed SEMAUTH_MAX_SESSION_LIFE_HOURS (config key "max_session_life_hours") (720)',
+    );
   });
 
   it('a blank SQLite path is refused', () => {
     expect(loadError({ env: { SEMAPHORE_DB_HOST: '   ' } }).message).toMatch(/^SEMAPHORE_DB_HOST \(the SQLite file path\) must not be empty/);
+  });
+});
+
+describe('a value from config.json is named by its key in every message', () => {
+  it('the admin password is held to the password rules where it is set', () => {
+    expect(loadError({ env: {}, configFile: configFile({ admin_password: 'short' }) }).message).toBe(
+      'config key "admin_password" must be 12 to 1024 characters long',
+    );
+    expect(loadError({ env: { SEMAUTH_ADMIN_PASSWORD: 'short' } }).message).toBe('SEMAUTH_ADMIN_PASSWORD must be 12 to 1024 characters long');
+    expect(loadConfig({ env: {}, configFile: configFile({ admin_password: 'a-long-enough-one' }) }).adminPassword).toBe('a-long-enough-one');
+  });
+
+  it('a blank SQLite path and a bad PostgreSQL host or URL', () => {
+    expect(loadError({ env: {}, configFile: configFile({ sqlite: { host: '   ' } }) }).message).toMatch(
+      /^config key "sqlite\.host" \(the SQLite file path\) must not be empty/,
+    );
+    const pg = (json: unknown) => () => pgConnectionConfig(loadConfig({ env: {}, configFile: configFile({ dialect: 'postgres', ...(json as object) }) }));
+    expect(pg({ postgres: { host: 'db:99999' } })).toThrow(/^config key "postgres\.host": bad port/);
+    expect(pg({ postgres: { url: 'mysql://u@db/x' } })).toThrow(/^config key "postgres\.url" must start with postgres:\/\//);
+    expect(pg({ postgres: { host: 'db', options: { sslmode: 'maybe' } } })).toThrow(/^config key "postgres\.options": unknown sslmode/);
+  });
+});
+
+describe("Semaphore's sign-in settings semauth does not act on yet", () => {
+  const warningsOf = (opts: Parameters<typeof loadConfig>[0]) => configWarnings(loadConfig(opts)).filter((w) => w.includes('sign-in settings'));
+
+  it('earn one warning at start that lists every one that is set', () => {
+    const file = configFile({
+      auth: { totp: { enabled: true } },
+      totp: { enabled: true },
+    });
+    const warnings = warningsOf({ env: {}, configFile: file });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: auth, totp');
+  });
+
+  it('stay quiet when those settings are absent, empty or off, as in a stock Semaphore config.json', () => {
+    const file = configFile({ oidc_providers: {}, auth: { totp: { enabled: false, allow_recovery: false } }, totp: { enabled: '' } });
+    expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
+    expect(warningsOf({ env: {} })).toEqual([]);
+  });
+
+  it('leave out what semauth acts on: LDAP and OIDC', () => {
+    const file = configFile({
+      ldap_enable: true, ldap_server: '127.0.0.1:389', ldap_searchdn: 'ou=people,dc=example,dc=com',
+      oidc_providers: { github: { provider_url: 'https://token.actions.githubusercontent.com', client_id: 'x' } },
+    });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ ldapEnable: true, oidcProviders: [expect.objectContaining({ id: 'github' })] });
+    expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
   });
 });

@@ -105,6 +105,13 @@ describe('session cookies', () => {
     expect((await me({ cookie: c })).status).toBe(401);
   });
 
+  it('cost four writes to open: the reserved attempt, settling it, the session and the audit entry', async () => {
+    await login(t.api, 'admin', ADMIN_PASSWORD); // any upgrade of the stored hash happens here, not below
+    const before = t.storage.stats.writes;
+    await login(t.api, 'admin', ADMIN_PASSWORD);
+    expect(t.storage.stats.writes - before).toBe(4);
+  });
+
   it('do not write to the database on every authenticated request', async () => {
     const c = await login(t.api, 'admin', ADMIN_PASSWORD);
     const tok = await createToken(t.api, { cookie: c });

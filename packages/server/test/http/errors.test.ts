@@ -21,6 +21,22 @@ describe('error answers', () => {
     expect(b.json().error).toBeTruthy();
   });
 
+  it.each([
+    ['PUT', '/user/tokens', 'GET, HEAD, POST'],
+    ['DELETE', '/user/tokens/', 'GET, HEAD, POST'],
+    ['POST', '/user', 'GET, HEAD'],
+    ['DELETE', '/auth/login', 'GET, HEAD, POST'],
+    ['GET', '/auth/logout', 'POST'],
+    ['OPTIONS', '/ping', 'GET, HEAD'],
+    ['PATCH', '/user/tokens/abcdefgh', 'DELETE'],
+    ['POST', '//user//tokens//abcdefgh/', 'DELETE'],
+  ])('405 for %s %s names the methods the path takes in Allow (RFC 9110)', async (method, path, allow) => {
+    const r = await http(method, `${t.api}${path}`);
+    expect(r.status).toBe(405);
+    expect(r.headers.allow).toBe(allow);
+    expect(r.json().code).toBe('METHOD_NOT_ALLOWED');
+  });
+
   it('400 JSON for a malformed percent-encoding', async () => {
     const r = await http('DELETE', `${t.api}/user/tokens/%E0%A4%A`);
     expect(r.status).toBe(400);

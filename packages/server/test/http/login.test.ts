@@ -112,6 +112,8 @@ describe('POST /api/auth/login', () => {
       { auth: 'alice', password: 'wrong-password' },
       { auth: 'ext', password: 'whatever-pw' },
       { auth: 'gone', password: 'gone-password' },
+      // PostgreSQL text cannot hold NUL: a login carrying one must still be just an unknown login.
+      { auth: 'alice\u0000', password: 'alice-password' },
     ];
     const answers = [];
     for (const body of attempts) {

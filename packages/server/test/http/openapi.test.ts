@@ -27,3 +27,14 @@ it('documents every operation with its response schema', async () => {
   const refs = [...r.text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
   for (const ref of refs) expect(doc.components.schemas[ref!], ref).toBeDefined();
 });
+
+it('documents which token ids are malformed (400) and which are merely unknown (404)', async () => {
+  const doc = (await http('GET', `${t.api}/openapi.json`)).json();
+  const del = doc.paths['/user/tokens/{api_token_id}'].delete;
+  expect(Object.keys(del.responses).sort()).toEqual(['204', '400', '404', '409', 'default']);
+  expect(del.responses['400'].description).toContain('longer than 256 characters');
+  expect(del.responses['400'].description).toContain('[A-Za-z0-9._~=+/-]');
+  expect(del.responses['404'].description).toContain('already gone');
+  expect(del.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+  expect(del.parameters.find((p: { in: string }) => p.in === 'path').schema.description).toContain('8-character id');
+});

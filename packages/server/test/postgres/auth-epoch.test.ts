@@ -57,6 +57,7 @@ const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
     findByIdWithUser: { effect: 'stays', run: (s, f) => s.sessions.findByIdWithUser(f.session.id) },
     touch: { effect: 'stays', run: (s, f) => s.sessions.touch(f.session.id, T) },
     revoke: { effect: 'moves', run: (s, f) => s.sessions.revoke(f.session.id, T) },
+    listByUser: { effect: 'stays', run: (s, f) => s.sessions.listByUser(f.user.id) },
     revokeAllForUser: {
       effect: 'moves',
       run: async (s, f) => {
@@ -75,6 +76,7 @@ const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
     count: { effect: 'stays', run: (s) => s.users.count() },
     update: { effect: 'moves', run: (s, f) => s.users.update(f.user.id, { disabled: true }) },
     delete: { effect: 'moves', run: (s, f) => s.users.delete(f.user.id) },
+    identityConflicts: { effect: 'stays', run: (s) => s.users.identityConflicts() },
   },
 };
 

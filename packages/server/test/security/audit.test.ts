@@ -70,7 +70,7 @@ describe('events', () => {
 });
 
 describe('retention', () => {
-  it('maintenance prunes audit entries past retention, ended throttle windows and dead sessions — in batches, idempotently', async () => {
+  it('maintenance prunes audit entries past retention, ended throttle windows, dead sessions and abandoned OIDC sign-ins — in batches, idempotently', async () => {
     const m = await startTestApp({ env: { SEMAUTH_AUDIT_RETENTION_DAYS: '7' } });
     try {
       const day = 86_400_000;
@@ -81,19 +81,25 @@ describe('retention', () => {
       await http('POST', `${m.api}/auth/login`, { body: { auth: 'admin', password: 'wrong-password' } });
       const cookie = await login(m.api, 'admin', ADMIN_PASSWORD);
       await http('POST', `${m.api}/auth/logout`, { headers: { cookie } });
+      // An OIDC sign-in that never came back, and one still within its 10 minutes.
+      const state = { provider: 'kc', redirectUri: 'https://s.example/api/auth/oidc/kc/redirect', returnTo: null, createdAt: now - 700_000 };
+      await m.storage.oidcStates.create({ ...state, id: 'a'.repeat(64), expiresAt: now - 100_000 });
+      await m.storage.oidcStates.create({ ...state, id: 'b'.repeat(64), expiresAt: now + 100_000 });
 
       // Batches of 50: three statements for 130 rows.
       const maintenance = new Maintenance(m.storage, m.services.audit, m.services.throttle, 7, m.clock, 50);
       const writes = m.storage.stats.writes;
       const first = await maintenance.runOnce();
-      expect(first).toEqual({ audit: 130, throttle: 0, sessions: 0 }); // the throttle window still runs
-      expect(m.storage.stats.writes - writes).toBe(3 + 2);
+      // The account's counter the successful login cleared goes; the address's window still runs.
+      expect(first).toEqual({ audit: 130, throttle: 1, sessions: 0, oidcStates: 1 });
+      expect(m.storage.stats.writes - writes).toBe(3 + 3);
+      expect(await m.storage.oidcStates.consume('b'.repeat(64))).toBeDefined();
       expect((await m.storage.audit.query({ login: 'recent' })).length).toBe(1);
 
       m.clock.advance(m.config.loginThrottleWindowSeconds * 1000 + 1);
-      // The address counter of the failed login (the success cleared the account's); the logged-out session.
-      expect(await maintenance.runOnce()).toEqual({ audit: 0, throttle: 1, sessions: 1 });
-      expect(await m.services.maintenance.runOnce()).toEqual({ audit: 0, throttle: 0, sessions: 0 });
+      // The address counter of the failed login; the logged-out session.
+      expect(await maintenance.runOnce()).toEqual({ audit: 0, throttle: 1, sessions: 1, oidcStates: 0 });
+      expect(await m.services.maintenance.runOnce()).toEqual({ audit: 0, throttle: 0, sessions: 0, oidcStates: 0 });
       await login(m.api, 'admin', ADMIN_PASSWORD);
     } finally {
       await m.close();

@@ -131,6 +131,7 @@ export const KNOWN_RESPONSE_HEADERS = new Set([
   'cache-control',
   'set-cookie',
   'retry-after',
+  'allow', // on 405s
   'date',
   'connection',
   'keep-alive',

@@ -127,6 +127,24 @@ describe('auth cache', () => {
     expect(await server.sessions.findById(s.id)).toBeUndefined();
   });
 
+  it('a prune (maintenance) drops the sessions it deleted and keeps live ones cached', async () => {
+    const u = await createUser(server);
+    const live = newSession(u.id, { expiresAt: T + 100 * 86_400_000 });
+    const revoked = newSession(u.id, { revokedAt: T - 10 });
+    const expired = newSession(u.id, { expiresAt: T - 10 });
+    for (const s of [live, revoked, expired]) await server.sessions.create(s);
+    const cached = await server.sessions.findById(live.id);
+    for (const s of [revoked, expired]) expect(await server.sessions.findById(s.id)).toBeDefined();
+
+    expect(await server.sessions.prune(T)).toBeGreaterThanOrEqual(2);
+    expect(await server.sessions.findById(revoked.id)).toBeUndefined();
+    expect(await server.sessions.findById(expired.id)).toBeUndefined();
+    const after = await server.sessions.findById(live.id);
+    expect(after).toEqual(cached);
+    // SQLite: the very same cached object, not a fresh read after a dropped cache.
+    if (server.dialect === 'sqlite') expect(after).toBe(cached);
+  });
+
   it('never keeps a row read while a revocation was under way', async () => {
     const u = await createUser(server);
     const t = newToken(u.id);

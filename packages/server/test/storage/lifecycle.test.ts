@@ -109,6 +109,7 @@ describe('Storage', () => {
         ['tokens.revoke', () => s.tokens.revoke(tok.hash, 6)],
         ['throttle.recordFailure', () => s.throttle.recordFailure([unique('k')], 7, 0)],
         ['throttle.reset', () => s.throttle.reset([unique('k')])],
+        ['throttle.settleSuccess', () => s.throttle.settleSuccess(unique('k'), unique('k'))],
         ['audit.append', () => s.audit.append({ at: 8, event: 'e', userId: null, login: null, address: null, userAgent: null, detail: null })],
         ['audit.prune', () => s.audit.prune(0)],
         ['users.delete', () => s.users.delete(u.id)],

@@ -47,6 +47,32 @@ describe('ThrottleStore', () => {
     expect(m.get(b)?.count).toBe(1);
   });
 
+  it('settleSuccess clears one counter (as if deleted) and forgives one failure of the other, in one write', async () => {
+    const [pair, addr, other] = [unique('k'), unique('k'), unique('k')];
+    for (let i = 0; i < 3; i++) await storage().throttle.recordFailure([pair, addr, other], T + i, T + i - WINDOW);
+    const writes = storage().stats.writes;
+    await storage().throttle.settleSuccess(pair, addr);
+    expect(storage().stats.writes).toBe(writes + 1);
+    const m = await storage().throttle.failures([pair, addr, other], T - WINDOW);
+    expect(m.has(pair)).toBe(false);
+    expect(m.get(addr)).toEqual({ count: 2, windowStartedAt: T });
+    expect(m.get(other)?.count).toBe(3);
+    // The cleared counter restarts like a new one: at 1, in a window that opens with its failure.
+    const later = T + 100;
+    expect((await storage().throttle.recordFailure([pair], later, later - WINDOW)).get(pair)).toEqual({ count: 1, windowStartedAt: later });
+    // Never below zero; unknown keys are no error.
+    await storage().throttle.settleSuccess(unique('none'), addr);
+    await storage().throttle.settleSuccess(unique('none'), addr);
+    await storage().throttle.settleSuccess(unique('none'), addr);
+    expect((await storage().throttle.failures([addr], T - WINDOW)).get(addr)?.count).toBe(0);
+    // And prune deletes a cleared counter with the ended windows.
+    const gone = unique('k');
+    await storage().throttle.recordFailure([gone], T, T - WINDOW);
+    await storage().throttle.settleSuccess(gone, unique('none'));
+    await storage().throttle.prune(T - WINDOW);
+    expect(await storage().throttle.failures([gone], 0)).toEqual(new Map()); // since 0: even a window "started" at 0 would show
+  });
+
   it('accepts empty key lists without touching the database', async () => {
     const writes = storage().stats.writes;
     expect((await storage().throttle.failures([], T)).size).toBe(0);

@@ -42,7 +42,9 @@ export interface TestApp {
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
-export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; dbEnv?: Record<string, string>; /** see AppDeps.webUiDir */ webUiDir?: string } = {},
+): Promise<TestApp> {
   const env = {
     ...(opts.dbEnv ?? (await freshDatabaseEnv())),
     ...FAST_HASHING_ENV,
@@ -56,7 +58,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dbEnv?:
   const clock = testClock();
   const services = createServices(storage, config, clock);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services, ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,

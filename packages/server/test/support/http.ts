@@ -10,7 +10,11 @@ export interface HttpResponse {
   headers: IncomingHttpHeaders;
   text: string;
   json<T = any>(): T;
-  /** The `semaphore=…` pair of the first Set-Cookie header, ready to send back. */
+  /**
+   * The `semaphore=…` pair of the Set-Cookie header named exactly `semaphore`
+   * (never the web UI's `ui_semaphore` marker), ready to send back. Tests of
+   * the order of Set-Cookie headers read `headers['set-cookie']` themselves.
+   */
   cookie(): string;
 }
 
@@ -39,9 +43,9 @@ export function http(method: string, url: string, opts: HttpOptions = {}): Promi
           text,
           json: () => JSON.parse(text),
           cookie: () => {
-            const first = res.headers['set-cookie']?.[0];
-            if (!first) throw new Error(`no Set-Cookie in ${res.statusCode} response: ${text}`);
-            return first.split(';')[0]!;
+            const pair = (res.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!.trim()).find((p) => p.startsWith('semaphore='));
+            if (!pair) throw new Error(`no semaphore cookie in ${res.statusCode} response: ${text}`);
+            return pair;
           },
         });
       });

@@ -54,6 +54,12 @@ export async function waitForPing(url: string, timeoutMs = 20_000, child?: Child
   }
 }
 
+/** The path prefix of a SEMAPHORE_WEB_ROOT (`/semaphore` or `https://host/semaphore`): the API is below it. */
+function webRootPath(webRoot: string | undefined): string {
+  if (!webRoot) return '';
+  return (webRoot.startsWith('/') ? webRoot : new URL(webRoot).pathname).replace(/\/+$/, '');
+}
+
 export async function startServerProcess(opts: { env?: Record<string, string>; dbEnv?: Record<string, string> } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const adminPassword = opts.env?.SEMAUTH_ADMIN_PASSWORD ?? 'admin-password-1';
@@ -80,7 +86,7 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
     await exited;
   };
   try {
-    await waitForPing(url, 20_000, child);
+    await waitForPing(`${url}${webRootPath(env.SEMAPHORE_WEB_ROOT)}`, 20_000, child);
   } catch (e) {
     await kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n--- server output ---\n${out}`);

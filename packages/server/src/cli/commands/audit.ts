@@ -29,10 +29,27 @@ export function auditCommand(program: Command): void {
           ...(since !== undefined ? { since } : {}),
           limit,
         });
-        const rows = entries.map((e) => ({ ...e, at: toRfc3339(e.at) }));
+        // Entries written without a login (logouts before it was recorded) are named by their user, while it exists.
+        const logins = new Map<number, string>();
+        for (const e of entries) {
+          if (e.login !== null || e.userId === null || logins.has(e.userId)) continue;
+          const user = await storage.users.findById(e.userId);
+          if (user) logins.set(e.userId, user.username);
+        }
+        // snake_case, like every other JSON semauth prints or serves.
+        const rows = entries.map((e) => ({
+          id: e.id,
+          at: toRfc3339(e.at),
+          event: e.event,
+          user_id: e.userId,
+          login: e.login ?? (e.userId !== null ? (logins.get(e.userId) ?? null) : null),
+          address: e.address,
+          user_agent: e.userAgent,
+          detail: e.detail,
+        }));
         print(rows, opts.json, () =>
           rows
-            .map((e) => [e.at, e.event, e.login ?? (e.userId !== null ? `#${e.userId}` : '-'), e.address ?? '-', e.detail ? JSON.stringify(e.detail) : ''].join('\t'))
+            .map((e) => [e.at, e.event, e.login ?? (e.user_id !== null ? `#${e.user_id}` : '-'), e.address ?? '-', e.detail ? JSON.stringify(e.detail) : ''].join('\t'))
             .join('\n') || '(no entries)',
         );
       });

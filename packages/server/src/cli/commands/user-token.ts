@@ -1,5 +1,6 @@
-/** `semauth user token create|list` — API tokens for a user, from the shell. */
+/** `semauth user token create|list|revoke` — API tokens for a user, from the shell. */
 import type { Command } from 'commander';
+import { AppError } from '../../errors.js';
 import { tokenJson } from '../../http/presenters.js';
 import { CLI_CONTEXT } from '../../services/context.js';
 import { parseDuration } from '../../time.js';
@@ -46,6 +47,26 @@ export function tokenCommands(user: Command): void {
         print(json, opts.json, () =>
           json.map((t) => `${t.id}\t${t.created}\t${t.expired ? 'expired' : 'active'}\t${t.expires_at ?? 'no expiry'}\t${t.name}`).join('\n') || '(no tokens)',
         );
+      });
+    });
+
+  token
+    .command('revoke')
+    .description("revoke one of a user's API tokens, on every server instance")
+    .requiredOption('--login <login>', 'owner (login or e-mail)')
+    .requiredOption('--id <id>', 'the token: its 8-character id from `user token list` (the whole token works too)')
+    .action(async (opts, cmd: Command) => {
+      await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
+        const u = await s.users.get(opts.login);
+        // Named by its listed id only: a whole token given here is a secret.
+        const shown = String(opts.id).slice(0, 8);
+        await s.tokens.revoke(u, opts.id, CLI_CONTEXT).catch((e: unknown) => {
+          if (!(e instanceof AppError)) throw e;
+          if (e.code === 'TOKEN_NOT_FOUND') throw new CliError(`${u.username} has no API token "${shown}" (see \`semauth user token list\`)`);
+          if (e.code === 'TOKEN_AMBIGUOUS') throw new CliError(`"${shown}" names several of ${u.username}'s tokens: give the whole token`);
+          throw e;
+        });
+        process.stdout.write(`token ${shown} of ${u.username} revoked\n`);
       });
     });
 }

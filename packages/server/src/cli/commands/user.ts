@@ -1,11 +1,12 @@
-/** `semauth user add|list|get|change-by-login|delete` — Semaphore's verbs. */
-import { Command } from 'commander';
-import { AppError } from '../../errors.js';
+/** `semauth user add|list|get|change-by-login|delete|unlock` — Semaphore's verbs, and a few a leaked credential needs. */
+import type { Command } from 'commander';
 import { userJson } from '../../http/presenters.js';
 import { CLI_CONTEXT } from '../../services/context.js';
-import type { UserChanges } from '../../services/users.js';
+import type { ChangedField, UserChanges } from '../../services/users.js';
 import type { UserRecord } from '../../storage/types.js';
 import { CliError, type GlobalOptions, PASSWORD_ENV, print, readPassword, withServices } from '../context.js';
+import { selectorOptions, userSelector } from '../user-selector.js';
+import { sessionCommands } from './user-session.js';
 import { tokenCommands } from './user-token.js';
 
 function describe(u: UserRecord): string {
@@ -13,19 +14,20 @@ function describe(u: UserRecord): string {
   return `${u.id}\t${u.username}\t${u.email}\t${u.name}${flags ? `\t[${flags}]` : ''}`;
 }
 
-function loginOrEmail(opts: { login?: string; email?: string }): string {
-  const v = opts.login ?? opts.email;
-  if (!v) throw new CliError('give --login or --email');
-  return v;
-}
-
-/** The store only knows "login or e-mail taken"; say which values collided. */
-function explainDuplicate(e: unknown, login: string | undefined, email: string | undefined): never {
-  if (e instanceof AppError && e.code === 'USER_EXISTS') {
-    const taken = [login !== undefined && `login "${login}"`, email !== undefined && `e-mail "${email}"`].filter(Boolean).join(' or ');
-    throw new CliError(`a user with ${taken} already exists (logins and e-mails are unique regardless of case)`);
+/** How `change-by-login` reports a field that really changed. */
+function describeChange(field: ChangedField, before: UserRecord, after: UserRecord): string {
+  switch (field) {
+    case 'login':
+      return `login (was ${before.username})`;
+    case 'email':
+      return 'e-mail';
+    case 'admin':
+      return after.admin ? 'made administrator' : 'administrator rights removed';
+    case 'disabled':
+      return after.disabled ? 'disabled' : 'enabled';
+    default:
+      return field;
   }
-  throw e;
 }
 
 export function userCommands(program: Command): void {
@@ -52,11 +54,10 @@ export function userCommands(program: Command): void {
         throw new CliError(`a password is required: --password, --password-stdin or ${PASSWORD_ENV} (or --external)`);
       }
       await withServices(globals(cmd), async (s) => {
-        const u = await s.users
-          .add({ login: opts.login, name: opts.name, email: opts.email, password, admin: !!opts.admin, external: !!opts.external }, CLI_CONTEXT)
-          .catch((e: unknown) => explainDuplicate(e, opts.login, opts.email));
+        const u = await s.users.add({ login: opts.login, name: opts.name, email: opts.email, password, admin: !!opts.admin, external: !!opts.external }, CLI_CONTEXT);
         process.stdout.write(`user ${u.username} added (id ${u.id})\n`);
-      });
+        // Provisioning users before the server's first start is a real workflow.
+      }, { create: true });
     });
 
   user
@@ -70,23 +71,18 @@ export function userCommands(program: Command): void {
       });
     });
 
-  user
-    .command('get')
-    .description('show one user')
-    .option('--login <login>', 'the user, by login')
-    .option('--email <email>', 'the user, by e-mail')
+  selectorOptions(user.command('get').description('show one user'), { email: true })
     .option('--json', 'print JSON')
     .action(async (opts, cmd: Command) => {
+      const selector = userSelector(opts, true);
       await withServices(globals(cmd), async (s, _st, config) => {
-        const u = await s.users.get(loginOrEmail(opts));
+        const u = await s.users.get(selector);
         print(userJson(u, config.nonAdminCanCreateProject), opts.json, () => describe(u));
       });
     });
 
-  user
-    .command('change-by-login')
-    .description("change a user's fields or password (a new password ends their sessions)")
-    .requiredOption('--login <login>', 'the user to change')
+  const change = user.command('change-by-login').description("change a user's fields or password (a new password ends their sessions)");
+  selectorOptions(change, { email: false })
     .option('--new-login <login>', 'rename the user')
     .option('--name <name>', 'new display name')
     .option('--email <email>', 'new e-mail')
@@ -96,48 +92,67 @@ export function userCommands(program: Command): void {
     .option('--admin', 'make administrator')
     .option('--no-admin', 'remove administrator rights')
     .option('--disable', 'refuse logins, sessions and tokens of this user')
-    .option('--enable', 'undo --disable')
-    .action(async (opts, cmd: Command) => {
-      if (opts.disable && opts.enable) throw new CliError('use either --disable or --enable');
-      const sources = [opts.password !== undefined, !!opts.passwordStdin, !!opts.passwordFromEnv].filter(Boolean).length;
-      if (sources > 1) throw new CliError('give the new password once: --password, --password-stdin or --password-from-env');
-      // $SEMAUTH_USER_PASSWORD only on request: a variable left in the shell
-      // must not silently reset the password of every user changed later.
-      const password = await readPassword(opts, !!opts.passwordFromEnv);
-      if (opts.passwordFromEnv && password === undefined) throw new CliError(`--password-from-env: ${PASSWORD_ENV} is not set`);
-      // Only the fields asked for: the audit entry lists the keys it is given.
-      const changes: UserChanges = Object.fromEntries(
-        Object.entries({
-          login: opts.newLogin as string | undefined,
-          name: opts.name as string | undefined,
-          email: opts.email as string | undefined,
-          password,
-          admin: cmd.getOptionValueSource('admin') === 'cli' ? !!opts.admin : undefined,
-          disabled: opts.disable ? true : opts.enable ? false : undefined,
-        }).filter(([, v]) => v !== undefined),
-      );
-      const changed = Object.keys(changes);
+    .option('--enable', 'undo --disable');
+  // Commander lets the last of --admin/--no-admin win silently: notice both.
+  const adminFlags = new Set<string>();
+  change.on('option:admin', () => adminFlags.add('--admin'));
+  change.on('option:no-admin', () => adminFlags.add('--no-admin'));
+  change.action(async (opts, cmd: Command) => {
+    // --email is the new e-mail here, not a selector.
+    const selector = userSelector({ login: opts.login, id: opts.id }, false);
+    if (adminFlags.size > 1) throw new CliError('use either --admin or --no-admin, not both');
+    if (opts.disable && opts.enable) throw new CliError('use either --disable or --enable, not both');
+    const sources = [opts.password !== undefined, !!opts.passwordStdin, !!opts.passwordFromEnv].filter(Boolean).length;
+    if (sources > 1) throw new CliError('give the new password once: --password, --password-stdin or --password-from-env');
+    // $SEMAUTH_USER_PASSWORD only on request: a variable left in the shell
+    // must not silently reset the password of every user changed later.
+    const password = await readPassword(opts, !!opts.passwordFromEnv);
+    if (opts.passwordFromEnv && password === undefined) throw new CliError(`--password-from-env: ${PASSWORD_ENV} is not set`);
+    const changes: UserChanges = Object.fromEntries(
+      Object.entries({
+        login: opts.newLogin as string | undefined,
+        name: opts.name as string | undefined,
+        email: opts.email as string | undefined,
+        password,
+        admin: adminFlags.size > 0 ? !!opts.admin : undefined,
+        disabled: opts.disable ? true : opts.enable ? false : undefined,
+      }).filter(([, v]) => v !== undefined),
+    );
+    if (Object.keys(changes).length === 0) {
+      throw new CliError('nothing to change: give --new-login, --name, --email, a password, --admin/--no-admin or --disable/--enable');
+    }
+    await withServices(globals(cmd), async (s) => {
+      const before = await s.users.get(selector);
+      const { user: after, changed } = await s.users.change({ id: before.id }, changes, CLI_CONTEXT);
       if (changed.length === 0) {
-        throw new CliError('nothing to change: give --new-login, --name, --email, a password, --admin/--no-admin or --disable/--enable');
+        process.stdout.write(`user ${after.username} unchanged: it already had these values\n`);
+        return;
       }
-      await withServices(globals(cmd), async (s) => {
-        const u = await s.users.change(opts.login, changes, CLI_CONTEXT).catch((e: unknown) => explainDuplicate(e, opts.newLogin, opts.email));
-        const note = password !== undefined ? ' (their sessions were ended)' : '';
-        process.stdout.write(`user ${u.username} changed: ${changed.join(', ')}${note}\n`);
-      });
+      const note = changed.includes('password') ? ' (their sessions were ended)' : '';
+      process.stdout.write(`user ${after.username} changed: ${changed.map((f) => describeChange(f, before, after)).join(', ')}${note}\n`);
     });
+  });
 
-  user
-    .command('delete')
-    .description('delete a user with all their sessions and tokens')
-    .option('--login <login>', 'the user, by login')
-    .option('--email <email>', 'the user, by e-mail')
+  selectorOptions(user.command('delete').description('delete a user with all their sessions and tokens (never the last enabled administrator)'), { email: true })
     .action(async (opts, cmd: Command) => {
+      const selector = userSelector(opts, true);
       await withServices(globals(cmd), async (s) => {
-        const u = await s.users.delete(loginOrEmail(opts), CLI_CONTEXT);
+        const u = await s.users.delete(selector, CLI_CONTEXT);
         process.stdout.write(`user ${u.username} deleted\n`);
       });
     });
 
+  user
+    .command('unlock')
+    .description("clear a user's login throttling (failed attempts from every address)")
+    .requiredOption('--login <login>', 'the user (login or e-mail)')
+    .action(async (opts, cmd: Command) => {
+      await withServices(globals(cmd), async (s) => {
+        const { user: u, cleared } = await s.users.unlock(opts.login, CLI_CONTEXT);
+        process.stdout.write(`user ${u.username} unlocked${cleared > 0 ? ` (${cleared} throttling counter${cleared === 1 ? '' : 's'} cleared)` : ': it had no failed logins counted'}\n`);
+      });
+    });
+
   tokenCommands(user);
+  sessionCommands(user);
 }

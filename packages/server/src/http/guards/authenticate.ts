@@ -7,16 +7,18 @@
  * on" (CVE-2023-28609).
  */
 import type { FastifyRequest } from 'fastify';
+import type { Config } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
 import type { Services } from '../../services/index.js';
-import type { TokenRecord, UserRecord } from '../../storage/types.js';
-import { readSessionCookie } from '../cookies.js';
+import type { UserRecord } from '../../storage/types.js';
+import { clearedUiMarkerCookie, hasUiMarker, readSessionCookie } from '../cookies.js';
+import { isSecureRequest } from '../request-context.js';
 
 export interface AuthContext {
   user: UserRecord;
   via: 'bearer' | 'cookie';
+  /** The cookie's session; what a route needs to tell "this session" from the user's others. */
   sessionId?: string;
-  token?: TokenRecord;
 }
 
 declare module 'fastify' {
@@ -37,18 +39,28 @@ export function presentedBearer(header: string | undefined): string | null {
   return value;
 }
 
-export function authenticate(services: Services) {
+/**
+ * The 401 for a request without a live session. When Semaphore's web UI
+ * still holds its marker cookie (its session ended, or was never there),
+ * the answer clears it, so that the UI sees it is signed out.
+ */
+function noSession(request: FastifyRequest, config: Config): AppError {
+  if (!config.semaphoreUiCompat || !hasUiMarker(request.headers.cookie)) return new AppError('UNAUTHENTICATED');
+  return new AppError('UNAUTHENTICATED', undefined, { 'set-cookie': clearedUiMarkerCookie(isSecureRequest(request, config)) });
+}
+
+export function authenticate(services: Services, config: Config) {
   return async function requireUser(request: FastifyRequest): Promise<void> {
     const bearer = presentedBearer(request.headers.authorization);
     if (bearer !== null) {
       const found = bearer === '' ? null : await services.tokens.authenticate(bearer);
       if (!found) throw new AppError('UNAUTHENTICATED', 'Invalid, expired or revoked API token.');
-      request.auth = { user: found.user, via: 'bearer', token: found.token };
+      request.auth = { user: found.user, via: 'bearer' };
       return;
     }
     const cookie = readSessionCookie(request.headers.cookie);
     const session = cookie === null ? null : await services.sessions.authenticate(cookie);
-    if (!session) throw new AppError('UNAUTHENTICATED');
+    if (!session) throw noSession(request, config);
     request.auth = { user: session.user, via: 'cookie', sessionId: session.sessionId };
   };
 }

@@ -9,24 +9,16 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { AppError } from '../../errors.js';
+import { httpOrigin } from '../../origin.js';
 import { ownOrigin } from '../request-context.js';
 import { presentedBearer } from './authenticate.js';
-
-function originOf(value: string): string | null {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
-  } catch {
-    return null;
-  }
-}
 
 export function isAllowedOrigin(request: FastifyRequest, config: Config): boolean {
   const origin = request.headers.origin;
   const referer = request.headers.referer;
   let claimed: string | null;
-  if (typeof origin === 'string') claimed = originOf(origin); // "null" (sandboxed, file://) is never ours
-  else if (typeof referer === 'string') claimed = originOf(referer);
+  if (typeof origin === 'string') claimed = httpOrigin(origin); // "null" (sandboxed, file://) is never ours
+  else if (typeof referer === 'string') claimed = httpOrigin(referer);
   else return request.headers['sec-fetch-site'] !== 'cross-site';
   if (claimed === null) return false;
   return claimed === ownOrigin(request, config) || config.allowedOrigins.includes(claimed);

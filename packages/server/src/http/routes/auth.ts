@@ -1,10 +1,10 @@
 /** Login metadata, login and logout (SPEC §1, §2). */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import { clearedSessionCookie, readSessionCookie, sessionCookie } from '../cookies.js';
+import { loginCookies, logoutCookies, readSessionCookie } from '../cookies.js';
 import { sameOrigin } from '../guards/same-origin.js';
 import { noContent } from '../reply.js';
-import { clientContext, isSecureRequest } from '../request-context.js';
+import { clientContext, cookieSettings } from '../request-context.js';
 import { ref, routeSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
 
@@ -21,7 +21,7 @@ export function authRoutes(app: FastifyInstance, { config, services }: RouteDeps
   app.get(
     '/auth/login',
     { schema: routeSchema({ summary: 'Fetches login metadata', tags: ['authentication'], security: [], response: { 200: ref('LoginMetadata') } }) },
-    async () => ({ oidc_providers: [], login_with_password: !config.passwordLoginDisabled }),
+    async () => ({ oidc_providers: services.oidc?.listing() ?? [], login_with_password: !config.passwordLoginDisabled }),
   );
 
   app.post(
@@ -32,8 +32,8 @@ export function authRoutes(app: FastifyInstance, { config, services }: RouteDeps
     },
     async (request, reply) => {
       const { auth, password } = parseLoginBody(request.body);
-      const { cookieValue } = await services.login.login(auth, password, clientContext(request, config));
-      reply.header('set-cookie', sessionCookie(cookieValue, config.sessionMaxLifeHours * 3600, isSecureRequest(request, config)));
+      const { session } = await services.login.login(auth, password, clientContext(request, config));
+      reply.header('set-cookie', loginCookies(session.cookieValue, session.maxAgeSeconds, cookieSettings(request, config)));
       return noContent(reply);
     },
   );
@@ -44,7 +44,7 @@ export function authRoutes(app: FastifyInstance, { config, services }: RouteDeps
     async (request, reply) => {
       // Ends the cookie's session only: a bearer token is not revoked by logout.
       await services.login.logout(readSessionCookie(request.headers.cookie), clientContext(request, config));
-      reply.header('set-cookie', clearedSessionCookie(isSecureRequest(request, config)));
+      reply.header('set-cookie', logoutCookies(cookieSettings(request, config)));
       return noContent(reply);
     },
   );

@@ -1,7 +1,7 @@
 /** Personal API tokens: list, create, revoke (SPEC §1 "API tokens"). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { NewTokenOptions } from '../../services/tokens.js';
+import { MAX_TOKEN_ID_LENGTH, type NewTokenOptions } from '../../services/tokens.js';
 import { parseRfc3339 } from '../../time.js';
 import { authenticate } from '../guards/authenticate.js';
 import { sameOrigin } from '../guards/same-origin.js';
@@ -10,9 +10,6 @@ import { noContent } from '../reply.js';
 import { clientContext } from '../request-context.js';
 import { ref, routeSchema } from '../schemas.js';
 import type { RouteDeps } from './deps.js';
-
-/** Longest path id we even look at; a token is 44 characters. */
-const MAX_TOKEN_ID_LENGTH = 128;
 
 function wantsExtended(request: FastifyRequest): boolean {
   const v = (request.query as Record<string, unknown> | undefined)?.extended;
@@ -38,13 +35,20 @@ function parseTokenOptions(body: unknown): { options: NewTokenOptions; optedIn: 
   return { options, optedIn: has('name') || has('expires_at') };
 }
 
+/** Documentation only: the service validates (a schema would answer 400 before the 401 of an unauthenticated request). */
+const tokenIdParameter = {
+  type: 'string',
+  description:
+    'The whole token, or the 8-character id that GET /user/tokens lists; percent-encoded or raw. Revoking a token already revoked answers 204 again.',
+} as const;
+
 const extendedQuery = {
   type: 'object',
   properties: { extended: { type: 'string', enum: ['true', 'false', '1', '0'], description: "semauth: 'true' adds name, expires_at and last_used_at" } },
 } as const;
 
 export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDeps): void {
-  const requireUser = authenticate(services);
+  const requireUser = authenticate(services, config);
   const requireSameOrigin = sameOrigin(config, 'cookie-auth');
 
   app.get(
@@ -79,13 +83,21 @@ export function tokenRoutes(app: FastifyInstance, { config, services }: RouteDep
     '/user/tokens/:api_token_id',
     {
       preHandler: [requireUser, requireSameOrigin],
-      schema: routeSchema({ summary: 'Expires API token', tags: ['authentication', 'user'], querystring: extendedQuery, params: { type: 'object', properties: { api_token_id: { type: 'string' } } } }),
+      schema: routeSchema({
+        summary: 'Expires API token',
+        tags: ['authentication', 'user'],
+        querystring: extendedQuery,
+        params: { type: 'object', properties: { api_token_id: tokenIdParameter } },
+        'x-errors': {
+          400: `Malformed id: empty, longer than ${MAX_TOKEN_ID_LENGTH} characters, or holding a character outside [A-Za-z0-9._~=+/-] once percent-decoded.`,
+          404: "None of the caller's tokens matches (also any id semauth never issues): clients read it as already gone.",
+          409: "The 8-character id matches more than one of the caller's live tokens: send the whole token.",
+        },
+      }),
     },
     async (request, reply) => {
-      const id = request.params.api_token_id;
-      if (id.length > MAX_TOKEN_ID_LENGTH) throw new AppError('INVALID_TOKEN_ID');
-      const user = request.auth!.user;
-      await services.tokens.revoke(user, id, clientContext(request, config));
+      // The router has percent-decoded the id; the service judges it (400 vs 404).
+      await services.tokens.revoke(request.auth!.user, request.params.api_token_id, clientContext(request, config));
       return noContent(reply);
     },
   );

@@ -4,6 +4,16 @@ export function isUniqueViolation(e: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
+/**
+ * A transaction that lost a race and may simply be run again: PostgreSQL's
+ * serialization failure (40001) and deadlock (40P01); SQLite's stale
+ * snapshot (a read-then-write transaction another process committed into).
+ */
+export function isSerializationFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
 /** Socket errors of a database server that is down or unreachable. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',

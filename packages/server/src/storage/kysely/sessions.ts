@@ -64,6 +64,18 @@ export class KyselySessionStore implements SessionStore {
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   }
 
+  async listByUser(userId: number): Promise<SessionRecord[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRecord);
+  }
+
   async revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
     this.stats.writes++;
     let q = this.db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);

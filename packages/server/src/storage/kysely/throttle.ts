@@ -43,13 +43,19 @@ export class KyselyThrottleStore implements ThrottleStore {
     return out;
   }
 
-  async forgive(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
+  async settleSuccess(clear: string, forgive: string): Promise<void> {
     this.stats.writes++;
+    // The cleared counter gets a window start of 0, long over: `failures` no
+    // longer reports it, the next failure restarts it at 1 from its own time,
+    // and `prune` deletes it — exactly what deleting the row would do.
+    const cleared = sql<boolean>`login_throttle.key = ${clear}`;
     await this.db
       .updateTable('login_throttle')
-      .set({ failures: sql`login_throttle.failures - 1` })
-      .where('key', 'in', keys)
+      .set({
+        failures: sql`case when ${cleared} then 0 else login_throttle.failures - 1 end`,
+        window_started_at: sql`case when ${cleared} then 0 else login_throttle.window_started_at end`,
+      })
+      .where('key', 'in', [clear, forgive])
       .where('failures', '>', 0)
       .execute();
   }
@@ -58,6 +64,20 @@ export class KyselyThrottleStore implements ThrottleStore {
     if (keys.length === 0) return;
     this.stats.writes++;
     await this.db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
+  }
+
+  async resetAccount(account: string): Promise<number> {
+    this.stats.writes++;
+    // A prefix match by substr, not LIKE: no wildcard escaping, no collation rules.
+    const prefix = `${account}|`;
+    const rows = await this.db
+      .deleteFrom('login_throttle')
+      .where(sql`substr(key, 1, ${prefix.length})`, '=', prefix)
+      .returning('failures')
+      .execute();
+    // A successful login leaves its cleared counter behind (failures 0) until
+    // maintenance prunes it: that is no failure to report.
+    return rows.filter((r) => Number(r.failures) > 0).length;
   }
 
   async prune(before: number): Promise<number> {

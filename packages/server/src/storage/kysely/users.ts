@@ -1,10 +1,15 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '../../errors.js';
+import { identityKey } from '../../identity.js';
 import type { Database, UsersTable } from '../schema.js';
-import type { NewUser, StorageStats, UserPatch, UserRecord, UserStore } from '../types.js';
-import { isUniqueViolation } from './errors.js';
+import type { IdentityConflict, NewUser, StorageStats, UserPatch, UserRecord, UserStore, UserWriteOptions } from '../types.js';
+import { serializable } from './transaction.js';
+import { claimKeys, distinctKeys, moveKeys, releaseKey } from './user-keys.js';
 
-export function toUserRecord(r: Selectable<UsersTable>): UserRecord {
+/** The columns a UserRecord is made of (the identity keys stay in storage). */
+type UserColumns = Omit<Selectable<UsersTable>, 'login_key' | 'email_key'>;
+
+export function toUserRecord(r: UserColumns): UserRecord {
   return {
     id: Number(r.id),
     username: r.username,
@@ -33,7 +38,7 @@ export const USER_JOIN_COLUMNS = [
   'u.created_at as u_created_at',
 ] as const;
 
-type UserJoinRow = { [K in keyof Selectable<UsersTable> as `u_${K & string}`]: Selectable<UsersTable>[K] };
+type UserJoinRow = { [K in keyof UserColumns as `u_${K & string}`]: UserColumns[K] };
 
 export function userFromJoin(r: UserJoinRow): UserRecord {
   return toUserRecord({
@@ -50,8 +55,8 @@ export function userFromJoin(r: UserJoinRow): UserRecord {
   });
 }
 
-function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id'>> {
-  const row: Partial<Omit<UsersTable, 'id'>> = {};
+function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id' | 'login_key' | 'email_key'>> {
+  const row: Partial<Omit<UsersTable, 'id' | 'login_key' | 'email_key'>> = {};
   if (u.username !== undefined) row.username = u.username;
   if (u.name !== undefined) row.name = u.name;
   if (u.email !== undefined) row.email = u.email;
@@ -66,19 +71,19 @@ function toRow(u: UserPatch): Partial<Omit<UsersTable, 'id'>> {
 export class KyselyUserStore implements UserStore {
   constructor(private readonly db: Kysely<Database>, private readonly stats: StorageStats) {}
 
+  /** The user row and its keys in one transaction: two racing creations of one identity cannot both win. */
   async create(user: NewUser): Promise<UserRecord> {
+    const keys = { login_key: identityKey(user.username), email_key: identityKey(user.email) };
     this.stats.writes++;
-    try {
-      const row = await this.db
+    return serializable(this.db, async (trx) => {
+      const row = await trx
         .insertInto('users')
-        .values({ ...(toRow(user) as Omit<UsersTable, 'id' | 'created_at'>), created_at: user.createdAt })
+        .values({ ...(toRow(user) as Omit<UsersTable, 'id' | 'created_at' | 'login_key' | 'email_key'>), ...keys, created_at: user.createdAt })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await claimKeys(trx, Number(row.id), distinctKeys(keys.login_key, keys.email_key), keyLabels(user));
       return toUserRecord(row);
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('USER_EXISTS');
-      throw e;
-    }
+    });
   }
 
   async findById(id: number): Promise<UserRecord | undefined> {
@@ -87,12 +92,15 @@ export class KyselyUserStore implements UserStore {
   }
 
   async findByLogin(login: string): Promise<UserRecord | undefined> {
-    const l = login.toLowerCase();
+    // No login or e-mail holds a NUL (identity.ts refuses controls), and PostgreSQL
+    // text cannot carry one: asking would fail the query instead of finding nobody.
+    if (login.includes('\u0000')) return undefined;
+    // Through the registry: a key shared by several accounts has no user and finds nobody.
     const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where((eb) => eb.or([eb(sql`lower(username)`, '=', l), eb(sql`lower(email)`, '=', l)]))
-      .orderBy('id')
+      .selectFrom('user_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .selectAll('u')
+      .where('k.key', '=', identityKey(login))
       .executeTakeFirst();
     return row && toUserRecord(row);
   }
@@ -106,25 +114,84 @@ export class KyselyUserStore implements UserStore {
     return Number(r.n);
   }
 
-  async update(id: number, patch: UserPatch): Promise<void> {
+  async update(id: number, patch: UserPatch, opts: UserWriteOptions = {}): Promise<void> {
     const row = toRow(patch);
     if (Object.keys(row).length === 0) return;
     this.stats.writes++;
-    try {
+    const renames = patch.username !== undefined || patch.email !== undefined;
+    if (!renames && !opts.keepAnAdmin) {
+      // Flags, names, password hashes (the rehash after a login): one plain statement.
       await this.db.updateTable('users').set(row).where('id', '=', id).execute();
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('USER_EXISTS');
-      throw e;
+      return;
     }
-  }
-
-  async delete(id: number): Promise<boolean> {
-    this.stats.writes++;
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      const r = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+    await serializable(this.db, async (trx) => {
+      // The first statement writes: on SQLite it takes the write lock before anything is
+      // read (waiting up to busy_timeout), so nothing read here can go stale before the
+      // writes. It returns the new login and e-mail, and the keys of the old ones.
+      const changed = await trx
+        .updateTable('users')
+        .set(row)
+        .where('id', '=', id)
+        .returning(['username', 'email', 'login_key', 'email_key'])
+        .executeTakeFirst();
+      if (!changed) return;
+      const keys = { login_key: identityKey(changed.username), email_key: identityKey(changed.email) };
+      await trx.updateTable('users').set(keys).where('id', '=', id).execute();
+      const before = distinctKeys(changed.login_key, changed.email_key);
+      await moveKeys(trx, id, before, distinctKeys(keys.login_key, keys.email_key), keyLabels(changed));
+      if (opts.keepAnAdmin) await requireAnAdmin(trx);
     });
   }
+
+  async delete(id: number, opts: UserWriteOptions = {}): Promise<boolean> {
+    this.stats.writes++;
+    return serializable(this.db, async (trx) => {
+      // A write first, as in update.
+      const gone = await trx.deleteFrom('users').where('id', '=', id).returning(['login_key', 'email_key']).executeTakeFirst();
+      await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      if (gone) for (const key of distinctKeys(gone.login_key, gone.email_key)) await releaseKey(trx, id, key);
+      if (opts.keepAnAdmin) await requireAnAdmin(trx);
+      return gone !== undefined;
+    });
+  }
+
+  async identityConflicts(): Promise<IdentityConflict[]> {
+    const rows = await this.db
+      .selectFrom('user_keys as k')
+      .innerJoin('users as u', (join) => join.on((eb) => eb.or([eb('u.login_key', '=', eb.ref('k.key')), eb('u.email_key', '=', eb.ref('k.key'))])))
+      .select('k.key')
+      .select(USER_JOIN_COLUMNS)
+      .where('k.user_id', 'is', null)
+      .orderBy('k.key')
+      .orderBy('u.id')
+      .execute();
+    const byKey = new Map<string, UserRecord[]>();
+    for (const r of rows) {
+      let users = byKey.get(r.key);
+      if (!users) byKey.set(r.key, (users = []));
+      users.push(userFromJoin(r));
+    }
+    return [...byKey].map(([key, users]) => ({ key, users }));
+  }
+}
+
+/** How USER_EXISTS names the value that collided, by its key. */
+function keyLabels(u: { username: string; email: string }): Map<string, string> {
+  // The login's label wins when login and e-mail are one identity.
+  return new Map([
+    [identityKey(u.email), `e-mail "${u.email}"`],
+    [identityKey(u.username), `login "${u.username}"`],
+  ]);
+}
+
+/** Fails the transaction when it would leave no enabled administrator. */
+async function requireAnAdmin(trx: Transaction<Database>): Promise<void> {
+  const r = await trx
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('admin', '=', 1)
+    .where('disabled', '=', 0)
+    .executeTakeFirstOrThrow();
+  if (Number(r.n) === 0) throw new AppError('LAST_ADMIN');
 }

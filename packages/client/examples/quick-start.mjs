@@ -1,3 +1,4 @@
+// quick-start.mjs — plain JavaScript, runs as is on Node 20+: `node quick-start.mjs`
 import { AuthenticationApi, Configuration } from '@semauth/client';
 
 const configuration = new Configuration({ basePath: process.env.SEMAUTH_URL });

@@ -1,0 +1,79 @@
+/**
+ * Everything the pages ask of the server, in one object. Routes the server
+ * has go through @semauth/client, exactly as any user of the SDK would call
+ * them; the others (sessions, TOTP) through pending.ts until the SDK has
+ * them. Pages depend on this interface only.
+ */
+import { AuthenticationApi, Configuration, UserApi, type APIToken, type CreateTokenOptions } from '@semauth/client';
+import { PendingRoutes } from './pending.js';
+import type { Account, Session, SignInOptions, TotpEnrolment } from './types.js';
+
+export type { Account, Session, SignInOptions, TotpEnrolment };
+export type { APIToken };
+
+export interface Api {
+  /** The API root, e.g. `https://example.com/semaphore/api`. */
+  readonly basePath: string;
+  signInOptions(): Promise<SignInOptions>;
+  signIn(login: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+  account(): Promise<Account>;
+  /** Where an OIDC provider's button leads; `redirect` is a path under the web root, e.g. `/tokens`. */
+  oidcSignInUrl(providerId: string, redirect: string): string;
+  tokens: {
+    list(): Promise<APIToken[]>;
+    create(options: CreateTokenOptions): Promise<APIToken>;
+    revoke(id: string): Promise<void>;
+  };
+  sessions: {
+    list(): Promise<Session[]>;
+    end(id: string): Promise<void>;
+    endOthers(): Promise<void>;
+  };
+  totp: {
+    verify(passcode: string): Promise<void>;
+    useRecoveryCode(code: string): Promise<void>;
+    start(userId: number): Promise<TotpEnrolment>;
+    qrCode(userId: number, totpId: number | string): Promise<Blob>;
+    confirm(userId: number, totpId: number | string, passcode: string): Promise<string[]>;
+    disable(userId: number, totpId: number | string): Promise<void>;
+  };
+}
+
+/** How long any one call may take before the page says the server did not answer. */
+const TIMEOUT_MS = 30_000;
+
+export function createApi(basePath: string): Api {
+  // Same origin: the browser keeps the HttpOnly session cookie and sends it back.
+  const configuration = new Configuration({ basePath, credentials: 'same-origin', timeoutMs: TIMEOUT_MS });
+  const auth = new AuthenticationApi(configuration);
+  const user = new UserApi(configuration);
+  const pending = new PendingRoutes(configuration.basePath);
+  return {
+    basePath: configuration.basePath,
+    signInOptions: () => auth.authLoginGet() as Promise<SignInOptions>,
+    signIn: (login, password) => auth.authLoginPost({ auth: login, password }),
+    signOut: () => auth.authLogoutPost(),
+    account: () => user.userGet() as Promise<Account>,
+    oidcSignInUrl: (providerId, redirect) =>
+      `${configuration.basePath}/auth/oidc/${encodeURIComponent(providerId)}/login?redirect=${encodeURIComponent(redirect)}`,
+    tokens: {
+      list: () => auth.userTokensGet(),
+      create: (options) => auth.userTokensPost(options),
+      revoke: (id) => auth.userTokensApiTokenIdDelete(id),
+    },
+    sessions: {
+      list: () => pending.listSessions(),
+      end: (id) => pending.endSession(id),
+      endOthers: () => pending.endOtherSessions(),
+    },
+    totp: {
+      verify: (passcode) => pending.verifyTotp(passcode),
+      useRecoveryCode: (code) => pending.useRecoveryCode(code),
+      start: (userId) => pending.startTotp(userId),
+      qrCode: (userId, totpId) => pending.totpQrCode(userId, totpId),
+      confirm: (userId, totpId, passcode) => pending.confirmTotp(userId, totpId, passcode),
+      disable: (userId, totpId) => pending.disableTotp(userId, totpId),
+    },
+  };
+}
