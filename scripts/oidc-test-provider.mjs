@@ -30,5 +30,6 @@ const provider = new Provider(issuer, {
     return { accountId: sub, claims: async () => ({ sub, email: `${sub}@example.org`, email_verified: true, preferred_username: sub, name: sub }) };
   },
 });
-server.on('request', provider.callback());
+const callback = provider.callback();
+server.on('request', (req, res) => void callback(req, res));
 process.stdout.write(`${issuer}\n`);

@@ -12,4 +12,9 @@ const app = Fastify({ logger: false });
 app.get('/api/user', async () => body);
 app.get('/api/ping', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
 await app.listen({ host: '127.0.0.1', port });
-process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});

@@ -18,22 +18,24 @@ import { userRoutes } from './http/routes/user.js';
 import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
-import { lazyChildLoggerFactory, loggerOptions, redactUrl } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
 import type { Services } from './services/index.js';
 
 export interface AppDeps {
   services: Services;
   /** Where the built web UI is; default: this package's dist/web. */
   webUiDir?: string;
+  /** Log lines go here instead of stdout (tests read them). */
+  logDestination?: LogDestination;
 }
 
 export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services, webUiDir }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, webUiDir, logDestination }: AppDeps): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, logDestination),
     // One line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,

@@ -8,6 +8,7 @@ export const ERRORS = {
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   INVALID_UTF8: { status: 400, message: 'The request body is not valid UTF-8.' },
   JSON_TOO_DEEP: { status: 400, message: 'The request body is nested too deeply.' },
+  JSON_PROTOTYPE_KEY: { status: 400, message: 'The request body uses a reserved key: "__proto__" or "constructor" with "prototype".' },
   INVALID_BODY: { status: 400, message: 'The request body is missing or invalid.' },
   INVALID_LOGIN_BODY: { status: 400, message: 'The login body must be a JSON object with non-empty string fields "auth" and "password".' },
   INVALID_TOKEN_ID: { status: 400, message: 'The token id is malformed: 1 to 256 characters of A-Z, a-z, 0-9 and . _ ~ = + / - are expected.' },

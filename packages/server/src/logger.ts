@@ -23,9 +23,15 @@ export function redactUrl(url: string): string {
     .replace(/(?:[A-Za-z0-9_=-]|%[0-9A-Fa-f]{2}){16,}/g, '[redacted]');
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+/** Where log lines go: stdout unless given (tests read them from a stream of their own). */
+export interface LogDestination {
+  write(line: string): void;
+}
+
+export function loggerOptions(config: Config, destination?: LogDestination): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(destination ? { stream: destination } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',

@@ -6,14 +6,22 @@
 
 export type Child = Node | string | number | null | undefined | false;
 
-/** Attribute values; `on<event>` keys take listeners; `false`/`null`/`undefined` leave the attribute out. */
-export type Attrs = Record<string, string | number | boolean | null | undefined | ((event: never) => void)>;
+/**
+ * Attribute values; `on<event>` keys take listeners, plain or async;
+ * `false`/`null`/`undefined` leave the attribute out.
+ */
+export type Attrs = Record<string, string | number | boolean | null | undefined | ((event: never) => void | Promise<void>)>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (typeof value === 'function') {
-      element.addEventListener(name.slice(2), value as EventListener);
+      const listener = value as (event: Event) => void | Promise<void>;
+      element.addEventListener(name.slice(2), (event) => {
+        // The browser drops what a listener returns: an async listener's failure
+        // would be an unhandled rejection. Report it as a thrown error would be.
+        listener(event)?.catch(reportError);
+      });
     } else if (value === true) {
       element.setAttribute(name, '');
     } else if (value !== false && value !== null && value !== undefined) {

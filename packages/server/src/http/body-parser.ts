@@ -2,10 +2,12 @@
  * One body parser for every content type (SPEC §3): Semaphore parses JSON
  * whatever the label, an Ansible collection labels its JSON login as a form,
  * and the seed's client sends `Content-Type: application/json` with no body.
- * Bodies are UTF-8 whatever charset is named; invalid UTF-8, invalid JSON and
- * absurd nesting are 400s. An empty body is "no body", never an error.
+ * Bodies are UTF-8 whatever charset is named; invalid UTF-8, invalid JSON,
+ * absurd nesting and prototype-poisoning keys are 400s. An empty body is "no
+ * body", never an error.
  */
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { AppError } from '../errors.js';
 
 export const MAX_JSON_DEPTH = 32;
@@ -29,6 +31,23 @@ function nestingDepth(text: string, limit: number): number {
   return max;
 }
 
+/**
+ * `__proto__` and `constructor.prototype` keys are refused, not just dropped:
+ * a body that carries them is an attack or a bug, and any code that ever
+ * copies the parsed object (Object.assign, a spread into a prototype chain)
+ * would otherwise hand it a new prototype.
+ */
+const REFUSE_PROTOTYPE_KEYS = { protoAction: 'error', constructorAction: 'error' } as const;
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseJsonBody(raw: Buffer): unknown {
   let text: string;
   try {
@@ -39,9 +58,10 @@ export function parseJsonBody(raw: Buffer): unknown {
   if (text.trim() === '') return undefined;
   if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new AppError('JSON_TOO_DEEP');
   try {
-    return JSON.parse(text);
+    return secureJson.parse(text, null, REFUSE_PROTOTYPE_KEYS) as unknown;
   } catch {
-    throw new AppError('INVALID_JSON');
+    // Both faults are a SyntaxError there; whether the text is JSON at all tells them apart.
+    throw new AppError(isJson(text) ? 'JSON_PROTOTYPE_KEY' : 'INVALID_JSON');
   }
 }
 

@@ -79,7 +79,11 @@ export const tokenOptionsSchema = {
   type: 'object',
   properties: {
     name: { type: ['string', 'null'], maxLength: 255 },
-    expires_at: { type: ['string', 'null'], format: 'date-time' },
+    expires_at: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'RFC 3339 with an offset, in the future. Impossible dates (30 February, hour 24) and leap seconds (:60) are refused with 400.',
+    },
   },
 } as const;
 

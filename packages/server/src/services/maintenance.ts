@@ -57,7 +57,7 @@ export class Maintenance {
 
   /** Runs every `intervalMs` until `stop()`; failures are reported, never thrown. */
   start(intervalMs: number, report: (result: MaintenanceResult | Error) => void): void {
-    this.stop();
+    if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => {
       this.runOnce().then(report, (e: unknown) => report(e instanceof Error ? e : new Error(String(e))));
     }, intervalMs);

@@ -55,9 +55,37 @@ export async function openStorage(config: Config, opts: OpenOptions = {}): Promi
   return config.dialect === 'postgres' ? openPostgres(config, opts) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
 }
 
-function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: () => Promise<void>, extra: { close?: () => Promise<void> } = {}): Storage {
+/**
+ * The connection behind a Storage opened here, for diagnostics and tests that
+ * must ask the server's own connection (its pragmas, its change counters)
+ * rather than a second one that could be set up differently. The services
+ * never use it. Kept under a symbol key, which wrappers that spread the
+ * Storage (the auth cache) copy along.
+ */
+export interface DatabaseHandles {
+  kysely: Kysely<Database>;
+  /** The better-sqlite3 connection (SQLite only). */
+  sqlite?: SQLite.Database;
+}
+
+const HANDLES = Symbol('semauth.databaseHandles');
+
+export function databaseHandles(storage: Storage): DatabaseHandles {
+  const handles = (storage as Storage & { [HANDLES]?: DatabaseHandles })[HANDLES];
+  if (!handles) throw new Error('databaseHandles: this Storage was not opened by openStorage');
+  return handles;
+}
+
+function assemble(
+  db: Kysely<Database>,
+  dialect: Storage['dialect'],
+  migrate: () => Promise<void>,
+  extra: { close?: () => Promise<void>; sqlite?: SQLite.Database } = {},
+): Storage {
   const stats: StorageStats = { writes: 0, cacheLooks: 0 };
-  return {
+  const handles: DatabaseHandles = extra.sqlite ? { kysely: db, sqlite: extra.sqlite } : { kysely: db };
+  const storage: Storage & { [HANDLES]: DatabaseHandles } = {
+    [HANDLES]: handles,
     dialect,
     stats,
     users: new KyselyUserStore(db, stats),
@@ -75,6 +103,7 @@ function assemble(db: Kysely<Database>, dialect: Storage['dialect'], migrate: ()
       await db.destroy();
     },
   };
+  return storage;
 }
 
 async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']): Promise<void> {
@@ -132,7 +161,7 @@ export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
       }
     }
-  });
+  }, { sqlite: database });
   const maxEntries = opts.authCacheEntries ?? 0;
   if (maxEntries === 0) return storage;
   const commits = watchCommits(database, file);

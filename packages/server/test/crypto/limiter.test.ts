@@ -1,4 +1,5 @@
 /** The hashing limiter: never more than `max` tasks at once, every task runs, failures free their slot. */
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/crypto/limiter.js';
 import { hashingThreads } from '../../src/crypto/passwords.js';
@@ -34,8 +35,15 @@ describe('Limiter', () => {
 });
 
 describe('hashingThreads', () => {
-  it('takes an explicit setting as is, and leaves a core free by default', () => {
+  it('takes an explicit setting as is', () => {
     expect(hashingThreads(3)).toBe(3);
-    expect(hashingThreads(0)).toBeGreaterThanOrEqual(1);
+    expect(hashingThreads(64)).toBe(64);
+  });
+
+  it('by default leaves one core of this machine free, and never goes below one thread', () => {
+    const cores = availableParallelism();
+    expect(hashingThreads(0)).toBe(Math.max(1, cores - 1));
+    expect(hashingThreads()).toBe(hashingThreads(0));
+    if (cores > 1) expect(hashingThreads(0)).toBeLessThan(cores);
   });
 });

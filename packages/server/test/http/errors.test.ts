@@ -1,8 +1,10 @@
 /** Errors and bad input (SPEC §4): always a JSON 4xx, never a 5xx. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { http } from '../support/http.js';
+import { MAX_JSON_DEPTH } from '../../src/http/body-parser.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
+import { logCollector, withFaultyMethod } from '../support/faults.js';
+import { createToken, http, login } from '../support/http.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -49,9 +51,35 @@ describe('error answers', () => {
     expect(r.json().error).toBeTruthy();
   });
 
-  it('400 for deeply nested JSON', async () => {
-    const r = await http('POST', `${t.api}/auth/login`, { body: '['.repeat(5000) + ']'.repeat(5000) });
-    expect(r.status).toBe(400);
+  it('400 JSON_TOO_DEEP for a body nested one level past the limit; the limit itself is parsed', async () => {
+    // A login body whose extra key holds objects nested `depth` levels in all.
+    const loginNested = (depth: number) => `{"auth":"admin","password":"wrong-password","n":${'{"n":'.repeat(depth - 1)}1${'}'.repeat(depth - 1)}}`;
+    const atLimit = await http('POST', `${t.api}/auth/login`, { body: loginNested(MAX_JSON_DEPTH) });
+    expect(atLimit.status, atLimit.text).toBe(401); // parsed, and refused as a wrong password
+    for (const body of [loginNested(MAX_JSON_DEPTH + 1), '['.repeat(5000) + ']'.repeat(5000), `{"a":[${'{"b":['.repeat(40)}${']}'.repeat(40)}]}`]) {
+      const r = await http('POST', `${t.api}/auth/login`, { body });
+      expect(r.status).toBe(400);
+      expect(r.json()).toEqual({ error: 'The request body is nested too deeply.', code: 'JSON_TOO_DEEP' });
+    }
+  });
+
+  it.each([
+    ['__proto__', '{"auth":"admin","password":"wrong-password","__proto__":{"admin":true}}'],
+    ['__proto__ spelt with escapes', '{"auth":"admin","password":"wrong-password","\\u005f_proto__":{"admin":true}}'],
+    ['a nested __proto__', '{"name":"ci","x":{"__proto__":{"polluted":1}}}'],
+    ['constructor.prototype', '{"name":"ci","constructor":{"prototype":{"polluted":1}}}'],
+  ])('400 JSON_PROTOTYPE_KEY for a body with %s, on every route that reads a body', async (_n, body) => {
+    for (const path of ['/auth/login', '/user/tokens', '/auth/logout']) {
+      const r = await http('POST', `${t.api}${path}`, { body });
+      expect(r.status, `${path}: ${r.text}`).toBe(400);
+      expect(r.json().code, path).toBe('JSON_PROTOTYPE_KEY');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps such words as values, and a constructor key without a prototype', async () => {
+    const r = await http('POST', `${t.api}/auth/login`, { body: '{"auth":"__proto__","password":"constructor","constructor":{"name":1}}' });
+    expect(r.status, r.text).toBe(401);
   });
 
   it('GET and DELETE with a JSON content type and no body are not errors (contract tests send them)', async () => {
@@ -69,6 +97,46 @@ describe('error answers', () => {
     }
     const messages = Object.values(ERRORS).map((e) => e.message);
     expect(new Set(messages).size).toBe(messages.length);
+  });
+});
+
+describe('the last-resort error handler', () => {
+  // A fault no code path expects: a plain Error from the storage, carrying
+  // details that must stay on the server (a path, a statement, a secret-looking word).
+  const fault = new Error('disk on fire at /var/lib/semauth/semauth.sqlite: SELECT secret_hash FROM sessions');
+
+  it.each([
+    ['in the route (GET /user/tokens lists through tokens.listByUser)', 'tokens', 'listByUser', 'cookie'],
+    ['in the authenticate guard (a bearer looks up tokens.findByHashWithUser)', 'tokens', 'findByHashWithUser', 'bearer'],
+  ] as const)('answers 500 that reveals nothing, and logs the fault at error level with the request id, for a fault %s', async (_n, store, method, credential) => {
+    const log = logCollector();
+    const f = await startTestApp({ env: { SEMAUTH_LOG_LEVEL: 'info' }, wrapStorage: (s) => withFaultyMethod(s, store, method, fault), logDestination: log });
+    try {
+      const cookie = await login(f.api, 'admin', ADMIN_PASSWORD);
+      const headers = credential === 'cookie' ? { cookie } : { authorization: `Bearer ${await createToken(f.api, { cookie })}` };
+      const r = await http('GET', `${f.api}/user/tokens`, { headers });
+
+      expect(r.status).toBe(500);
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['cache-control']).toBe('no-store');
+      expect(r.text).toBe(JSON.stringify({ error: 'Internal server error.', code: 'INTERNAL' }));
+      expect(JSON.stringify(r.headers)).not.toMatch(/fire|semauth\.sqlite|secret_hash|SELECT/);
+
+      const lines = log.lines();
+      const failed = lines.filter((l) => l.msg === 'request' && l.status === 500);
+      expect(failed, JSON.stringify(lines)).toHaveLength(1);
+      const errors = lines.filter((l) => l.level >= 50);
+      expect(errors, JSON.stringify(lines)).toHaveLength(1);
+      const [line] = errors;
+      // The request's own id, the one its request line carries, so the two can be joined.
+      expect(line!.reqId).toBeDefined();
+      expect(line!.reqId).toBe(failed[0]!.reqId);
+      if (r.headers['x-request-id'] !== undefined) expect(String(line!.reqId)).toBe(r.headers['x-request-id']);
+      // The operator gets what the client did not.
+      expect(line!.err?.message).toBe(fault.message);
+    } finally {
+      await f.close();
+    }
   });
 });
 

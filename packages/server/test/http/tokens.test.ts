@@ -72,6 +72,20 @@ describe('POST /api/user/tokens', () => {
     expect(r.json().error).toBeTruthy();
   });
 
+  it.each([
+    ['30 February', '2099-02-30T00:00:00Z'],
+    ['29 February of a common year', '2099-02-29T00:00:00Z'],
+    ['hour 24', '2099-01-01T24:00:00Z'],
+    ['a leap second', '2099-06-30T23:59:60Z'],
+    ['an offset of 24 hours', '2099-01-01T12:00:00+24:00'],
+  ])('refuses an impossible expires_at (%s) with 400 instead of storing another instant', async (_n, expiresAt) => {
+    const before = (await http('GET', `${t.api}/user/tokens`, { headers: { cookie } })).json().length;
+    const r = await http('POST', `${t.api}/user/tokens`, { headers: { cookie }, body: { name: 'impossible', expires_at: expiresAt } });
+    expect(r.status, r.text).toBe(400);
+    expect(r.json().code).toBe('INVALID_TOKEN_OPTIONS');
+    expect((await http('GET', `${t.api}/user/tokens`, { headers: { cookie } })).json()).toHaveLength(before);
+  });
+
   it('requires authentication', async () => {
     const r = await http('POST', `${t.api}/user/tokens`, { headers: JSON_EMPTY });
     expect(r.status).toBe(401);

@@ -5,6 +5,8 @@
  * Other client addresses are real: the test binds its sockets to other
  * loopback addresses (127.0.0.0/8 is all loopback on Linux), or — behind a
  * trusted proxy — sends X-Forwarded-For.
+ *
+ * @dialects sqlite postgres
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';

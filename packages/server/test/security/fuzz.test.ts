@@ -6,6 +6,9 @@
  * must be a well-formed non-5xx (JSON errors, no stray headers, no-store) and
  * the server must still answer /api/ping afterwards. A short run here; the
  * long one is `npm run fuzz-long -w @semauth/server` (scripts/fuzz-long.mjs).
+ *
+ * Each run draws a new seed and prints it; a failure names it. Replay a run
+ * with SEMAUTH_FUZZ_SEED=<seed> (the same requests, in the same order).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +58,18 @@ describe('fuzzing', () => {
 
   it('every route answers random requests with a well-formed non-5xx, and the server stays up', async () => {
     const started = Date.now();
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+    const seed = fuzzSeed();
+    console.log(`fuzz seed ${seed} (replay with SEMAUTH_FUZZ_SEED=${seed})`);
+    try {
+      await fuzzBothApps(seed, started);
+    } catch (e) {
+      // Whatever failed — a property, a count, the final checks — the seed reproduces it.
+      if (e instanceof Error) e.message = `[fuzz seed ${seed}: replay with SEMAUTH_FUZZ_SEED=${seed}] ${e.message}`;
+      throw e;
+    }
+  }, 120_000);
+
+  async function fuzzBothApps(seed: number, started: number) {
     const a = await fuzz(plain, 1200, seed);
     const b = await fuzz(proxied, 600, seed + 1);
     const seconds = (Date.now() - started) / 1000;
@@ -77,5 +91,14 @@ describe('fuzzing', () => {
       expect(ping.text).toBe('pong');
       expect((await http('POST', `${t.api}/auth/login`, { body: { auth: 'admin', password: ADMIN_PASSWORD }, localAddress: '127.0.0.251' })).status).toBe(204);
     }
-  }, 120_000);
+  }
 });
+
+/** SEMAUTH_FUZZ_SEED when set (a replay), else a fresh one. */
+function fuzzSeed(): number {
+  const given = process.env.SEMAUTH_FUZZ_SEED;
+  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 30);
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed)) throw new Error(`SEMAUTH_FUZZ_SEED must be an integer, got ${JSON.stringify(given)}`);
+  return seed;
+}

@@ -1,15 +1,19 @@
 /**
  * Secrets at rest: after a scripted session against a real server process
  * logging at `trace`, no password, session secret or API token secret is in
- * the database files (main file, WAL and shared memory, read both while the
- * server runs and after it stopped), in anything the process printed, or in
- * the audit log as `semauth audit --json` shows it.
+ * the database — on SQLite its files (main file, WAL and shared memory), on
+ * PostgreSQL every row of every table as `pg_dump` writes them, read both
+ * while the server runs and after it stopped — in anything the process
+ * printed, or in the audit log as `semauth audit --json` shows it.
+ *
+ * @dialects sqlite postgres
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { semauth } from '../cli/run.js';
 import { freshDatabaseEnv, testDialect } from '../support/database.js';
 import { http, login } from '../support/http.js';
+import { pgDump } from '../support/pg-cluster.js';
 import { startServerProcess } from '../support/server-process.js';
 
 function dbFiles(path: string): string {
@@ -19,13 +23,18 @@ function dbFiles(path: string): string {
     .join('\n');
 }
 
+/** What the database holds: the SQLite files' bytes, or a dump of every PostgreSQL row. */
+async function databaseContents(env: Record<string, string>): Promise<string> {
+  return testDialect() === 'sqlite' ? dbFiles(env.SEMAPHORE_DB_HOST!) : pgDump(env.SEMAUTH_DB_URL!);
+}
+
 /** The forms a secret could be written in: as is, JSON-escaped, percent-encoded, base64. */
 function forms(secret: string): string[] {
   return [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), Buffer.from(secret).toString('base64').replace(/=+$/, '')];
 }
 
 describe('secrets', () => {
-  it('appear in neither the database files, nor the trace-level logs, nor the audit log', async () => {
+  it('appear in neither the database (its files, or its rows), nor the trace-level logs, nor the audit log', async () => {
     const dbEnv = await freshDatabaseEnv();
     const adminPassword = 'Admin-Secret-Pw-7f3a';
     const s = await startServerProcess({ dbEnv, env: { SEMAUTH_LOG_LEVEL: 'trace', SEMAUTH_ADMIN_PASSWORD: adminPassword } });
@@ -84,11 +93,10 @@ describe('secrets', () => {
           for (const form of forms(secret)) expect(text.includes(form), `${name} found in ${where}`).toBe(false);
         }
       };
-      if (testDialect() === 'sqlite') {
-        const live = dbFiles(s.dbPath);
-        expect(live).toContain('dora@example.com'); // the data is there to be searched
-        check('the database files of the running server', live);
-      }
+      const live = await databaseContents(s.env);
+      expect(live).toContain('dora@example.com'); // the data is there to be searched
+      expect(live).toContain('login.failed');
+      check('the database of the running server', live);
       const audit = await semauth(['audit', '--json'], { env: s.env });
       expect(audit.code, audit.stderr).toBe(0);
       const events = (JSON.parse(audit.stdout) as { event: string }[]).map((e) => e.event);
@@ -105,11 +113,10 @@ describe('secrets', () => {
     for (const [name, secret] of Object.entries(secrets)) {
       for (const form of forms(secret)) expect(logs.includes(form), `${name} found in the server output`).toBe(false);
     }
-    if (testDialect() === 'sqlite') {
-      const after = dbFiles(s.dbPath);
-      for (const [name, secret] of Object.entries(secrets)) {
-        for (const form of forms(secret)) expect(after.includes(form), `${name} found in the database files after stop`).toBe(false);
-      }
+    const after = await databaseContents(s.env);
+    expect(after).toContain('dora@example.com');
+    for (const [name, secret] of Object.entries(secrets)) {
+      for (const form of forms(secret)) expect(after.includes(form), `${name} found in the database after stop`).toBe(false);
     }
   });
 });

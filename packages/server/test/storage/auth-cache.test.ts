@@ -161,10 +161,26 @@ describe('auth cache', () => {
     }
   });
 
-  it('returns frozen records, so no caller can change what others will read', async () => {
+  it('never lets a caller change what later reads return', async () => {
     const u = await createUser(server);
-    const cached = await server.users.findById(u.id);
-    expect(Object.isFrozen(cached)).toBe(true);
+    const t = newToken(u.id);
+    await server.tokens.create(t);
+    const user = (await server.users.findById(u.id)) as { admin: boolean };
+    const joined = (await server.tokens.findByHashWithUser(t.hash)) as { token: { revokedAt: number | null }; user: { disabled: boolean } };
+    // A caller that writes into a record it got (records held in a cache are frozen: the write throws).
+    const scribble = (write: () => void) => {
+      try {
+        write();
+      } catch {
+        /* frozen */
+      }
+    };
+    scribble(() => (user.admin = true));
+    scribble(() => (joined.token.revokedAt = T));
+    scribble(() => (joined.user.disabled = true));
+    expect((await server.users.findById(u.id))?.admin).toBe(false);
+    expect((await server.tokens.findByHash(t.hash))?.revokedAt).toBeNull();
+    expect((await server.tokens.findByHashWithUser(t.hash))?.user.disabled).toBe(false);
   });
 
   it('is off with SEMAUTH_AUTH_CACHE_ENTRIES=0', async () => {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { LogDestination } from '../../src/logger.js';
 import type { Config } from '../../src/config/schema.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openStorage } from '../../src/storage/open.js';
@@ -42,9 +43,21 @@ export interface TestApp {
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
-export async function startTestApp(
-  opts: { env?: Record<string, string>; dbEnv?: Record<string, string>; /** see AppDeps.webUiDir */ webUiDir?: string } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  dbEnv?: Record<string, string>;
+  /** See AppDeps.webUiDir. */
+  webUiDir?: string;
+  /**
+   * Wraps the Storage the app gets (after migrations and the admin
+   * bootstrap), e.g. to inject a fault; `t.storage` stays the real one.
+   */
+  wrapStorage?: (storage: Storage) => Storage;
+  /** Receives the app's log lines (JSON) instead of stdout; set SEMAUTH_LOG_LEVEL to get any. */
+  logDestination?: LogDestination;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const env = {
     ...(opts.dbEnv ?? (await freshDatabaseEnv())),
     ...FAST_HASHING_ENV,
@@ -56,9 +69,16 @@ export async function startTestApp(
   const storage = await openStorage(config);
   await storage.migrate();
   const clock = testClock();
-  const services = createServices(storage, config, clock);
+  let services = createServices(storage, config, clock);
   await services.users.bootstrapAdmin(config.adminPassword, { address: 'test', userAgent: null });
-  const app = buildApp(config, { services, ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}) });
+  // The services get the (possibly wrapped) storage; the app reaches storage only through them.
+  const served = opts.wrapStorage ? opts.wrapStorage(storage) : storage;
+  if (served !== storage) services = createServices(served, config, clock);
+  const app = buildApp(config, {
+    services,
+    ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}),
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     origin: address,

@@ -19,7 +19,8 @@ export interface HttpResponse {
 }
 
 export interface HttpOptions {
-  headers?: Record<string, string | string[]>;
+  /** Headers to send; an undefined value sends no such header. */
+  headers?: Record<string, string | string[] | undefined>;
   /** A string or Buffer is sent as is; anything else as JSON. */
   body?: unknown;
   timeoutMs?: number;
@@ -31,7 +32,8 @@ export function http(method: string, url: string, opts: HttpOptions = {}): Promi
   const body =
     opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
   return new Promise((resolvePromise, reject) => {
-    const options = { method, headers: { ...opts.headers }, timeout: opts.timeoutMs ?? 20_000, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
+    const headers = Object.fromEntries(Object.entries(opts.headers ?? {}).filter((e): e is [string, string | string[]] => e[1] !== undefined));
+    const options = { method, headers, timeout: opts.timeoutMs ?? 20_000, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
     const req = httpRequest(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -35,6 +35,18 @@ export async function createDatabase(url = adminUrl()): Promise<string> {
   return u.toString();
 }
 
+/** The PostgreSQL binaries scripts/pg-test-cluster.sh uses (and installs when missing). */
+const PGBIN = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
+
+/**
+ * Everything the database at `url` holds, as `pg_dump` writes it: the schema
+ * and every row of every table, in COPY text format.
+ */
+export async function pgDump(url: string): Promise<string> {
+  const { stdout } = await run(join(PGBIN, 'pg_dump'), ['--no-owner', '--no-privileges', `--dbname=${url}`], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+  return stdout;
+}
+
 export interface PrivateCluster {
   /** Superuser URL of its `postgres` database. */
   url: string;

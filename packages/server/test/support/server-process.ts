@@ -33,6 +33,10 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the process printed so far (stdout + stderr). */
   output(): string;
+  /** What it printed on stdout (the JSON log lines). */
+  stdout(): string;
+  /** What it printed on stderr. */
+  stderr(): string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
   /** Send a signal (e.g. SIGKILL) and wait for exit. */
@@ -60,25 +64,45 @@ function webRootPath(webRoot: string | undefined): string {
   return (webRoot.startsWith('/') ? webRoot : new URL(webRoot).pathname).replace(/\/+$/, '');
 }
 
-export async function startServerProcess(opts: { env?: Record<string, string>; dbEnv?: Record<string, string> } = {}): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  env?: Record<string, string>;
+  dbEnv?: Record<string, string>;
+  /**
+   * null: start without SEMAUTH_ADMIN_PASSWORD, as a newcomer does (the server
+   * then makes up the first admin's password; `adminPassword` is '').
+   */
+  adminPassword?: null;
+  /** Node options before the script, e.g. ['--import', url] to preload a test hook. */
+  nodeOptions?: string[];
+}
+
+export async function startServerProcess(opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const adminPassword = opts.env?.SEMAUTH_ADMIN_PASSWORD ?? 'admin-password-1';
+  const adminPassword = opts.adminPassword === null ? '' : (opts.env?.SEMAUTH_ADMIN_PASSWORD ?? 'admin-password-1');
   const env: Record<string, string> = {
     ...(opts.dbEnv ?? (await freshDatabaseEnv())),
     ...FAST_HASHING_ENV,
     SEMAUTH_LOG_LEVEL: 'warn',
     SEMAPHORE_INTERFACE: '127.0.0.1',
     SEMAPHORE_PORT: String(port),
-    SEMAUTH_ADMIN_PASSWORD: adminPassword,
+    ...(opts.adminPassword === null ? {} : { SEMAUTH_ADMIN_PASSWORD: adminPassword }),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [SEMAUTH_BIN, 'server'], {
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), SEMAUTH_BIN, 'server'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+    stderr += d;
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${env.SEMAPHORE_PORT}`;
   const kill = async (signal: NodeJS.Signals) => {
@@ -98,6 +122,8 @@ export async function startServerProcess(opts: { env?: Record<string, string>; d
     env,
     child,
     output: () => out,
+    stdout: () => stdout,
+    stderr: () => stderr,
     stop: () => kill('SIGTERM'),
     kill,
   };

@@ -96,7 +96,7 @@ function newTokenPanel(token: APIToken, done: () => void): HTMLElement {
   );
 }
 
-function tokenTable(tokens: APIToken[], revoke: (token: APIToken) => void): HTMLElement {
+function tokenTable(tokens: APIToken[], revoke: (token: APIToken) => Promise<void>): HTMLElement {
   const rows = tokens.map((token) =>
     h(
       'tr',

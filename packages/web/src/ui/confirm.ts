@@ -17,8 +17,8 @@ export function confirmDialog({ title, body, confirmLabel }: ConfirmOptions): Pr
   const bodyId = uid('dialog-body');
   return new Promise((resolve) => {
     let confirmed = false;
-    const cancel = h('button', { type: 'button', class: 'button', onclick: () => dialog.close() }, 'Cancel');
-    const confirm = h('button', { type: 'button', class: 'button button-danger', onclick: () => ((confirmed = true), dialog.close()) }, confirmLabel);
+    const cancel = h('button', { type: 'button', class: 'button', onclick: (): void => dialog.close() }, 'Cancel');
+    const confirm = h('button', { type: 'button', class: 'button button-danger', onclick: (): void => ((confirmed = true), dialog.close()) }, confirmLabel);
     const dialog = h(
       'dialog',
       { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': bodyId },

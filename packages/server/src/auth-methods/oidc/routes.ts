@@ -61,7 +61,7 @@ export function oidcRoutes(api: FastifyInstance, { config, oidc }: { config: Con
         const begun = await oidc.begin(provider.id, redirectUri(request, provider), returnTo, request.log);
         const { value, path, maxAgeSeconds } = begun.stateCookie;
         reply.header('set-cookie', oidcStateCookie(value, path, maxAgeSeconds, isSecureRequest(request, config)));
-        return redirect(reply, begun.authorizationUrl);
+        return await redirect(reply, begun.authorizationUrl);
       } catch (e) {
         // The service logged what it knows of a provider that failed; a refused request is noted here.
         if (e instanceof OidcFailure && e.reason !== 'oidc_unavailable') request.log.warn({ oidc: request.params.provider, reason: e.reason }, `OIDC sign-in not started: ${e.message}`);
@@ -84,7 +84,7 @@ export function oidcRoutes(api: FastifyInstance, { config, oidc }: { config: Con
       const done = await oidc.complete(providerId, { query, callbackPath, stateCookie }, clientContext(request, config));
       // The cookies of a login exactly as POST /auth/login sets them (the session cookie first), then the state cleared.
       reply.header('set-cookie', [...loginCookies(done.session.cookieValue, done.session.maxAgeSeconds, cookieSettings(request, config)), clearState]);
-      return redirect(reply, `${config.webRoot.prefix}${done.returnTo ?? '/'}`);
+      return await redirect(reply, `${config.webRoot.prefix}${done.returnTo ?? '/'}`);
     } catch (e) {
       reply.header('set-cookie', clearState);
       return toLoginPage(request, reply, e);
