@@ -96,6 +96,9 @@ async function newVictim(a: Instance): Promise<Victim> {
   return { login: name, cookie, token, headers: { cookie: { cookie }, bearer: { authorization: `Bearer ${token}` } } };
 }
 
+/** The session id a `semaphore=<id>.<secret>` cookie names. */
+const sessionId = (cookie: string) => cookie.slice(cookie.indexOf('=') + 1).split('.')[0]!;
+
 interface Sample {
   target: string;
   start: number;
@@ -159,6 +162,9 @@ const CASES: RevocationCase[] = [
   { name: 'password change', ends: ['cookie'], revoke: async (a, v) => void (await a.services.users.change(v.login, { password: 'another-password-2' }, CTX)) },
   { name: 'user disabled', ends: ['cookie', 'bearer'], revoke: async (a, v) => void (await a.services.users.change(v.login, { disabled: true }, CTX)) },
   { name: 'user deleted', ends: ['cookie', 'bearer'], revoke: async (a, v) => void (await a.services.users.delete(v.login, CTX)) },
+  // The service call behind `semauth user session revoke --id` (and the coming DELETE /user/sessions/{id}).
+  { name: 'session end by id', ends: ['cookie'], revoke: async (a, v) => a.services.sessions.end(await a.services.users.get(v.login), sessionId(v.cookie), CTX) },
+  { name: 'all sessions ended', ends: ['cookie'], revoke: async (a, v) => void (await a.services.sessions.endAll(await a.services.users.get(v.login), CTX)) },
   // Another process writing (the CLI): no instance takes part in the write.
   { name: 'user disabled by the CLI', ends: ['cookie', 'bearer'], revoke: async (_, v, dbEnv) => void (await cli(['user', 'change-by-login', '--login', v.login, '--disable'], { env: { ...dbEnv, ...FAST_HASHING_ENV } })) },
 ];
