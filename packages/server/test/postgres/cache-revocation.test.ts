@@ -63,7 +63,7 @@ async function startInstance(dbEnv: Record<string, string>, name: string): Promi
   await storage.migrate();
   const services = createServices(storage, config);
   await services.users.bootstrapAdmin(config.adminPassword, CTX);
-  const app = buildApp(config, { storage, services });
+  const app = buildApp(config, { services });
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   return Object.assign(instance, {
     api: `${origin}/api`,
