@@ -4,6 +4,7 @@
  * maintenance → listen (and the metrics listener, if any) → stop cleanly on
  * SIGTERM/SIGINT, within the shutdown deadline.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, apiPrefix } from './app.js';
 import { configWarnings } from './config/load.js';
 import type { ConfigLocation } from './config/locate.js';
@@ -33,7 +34,19 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const metrics = config.metrics ? new Metrics() : undefined;
   let createdFile: string | undefined;
-  const storage = await openStorage(config, { create: true, onCreated: (file) => (createdFile = file), ...metrics?.storageObservers() });
+  // The logger comes with the app, after storage: until then there is nothing to report.
+  let log: FastifyBaseLogger | undefined;
+  let leaseLost = false;
+  const storage = await openStorage(config, {
+    create: true,
+    onCreated: (file) => (createdFile = file),
+    ...metrics?.storageObservers(),
+    onAuthSignal(up, error) {
+      if (!up) log?.warn({ err: { message: error?.message } }, 'auth cache: lease lost; authenticating from the database until it is taken again');
+      else if (leaseLost) log?.info('auth cache: lease taken again; serving from the cache');
+      leaseLost = !up;
+    },
+  });
   try {
     await storage.migrate();
   } catch (e) {
@@ -50,6 +63,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   metrics?.observe(services);
   const app = buildApp(config, { services, metrics });
+  log = app.log;
   app.log.info(
     { version: VERSION, config_file: opts.configFile?.path ?? null, ...(opts.configFile ? { config_source: opts.configFile.source } : {}) },
     `semauth ${VERSION} starting (${opts.configFile ? `settings from ${opts.configFile.path} and the environment` : 'no config file: settings from the environment'})`,
@@ -120,8 +134,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   if (opts.handleSignals) {
     if (config.debugStats) {
-      // Opt-in counters for bench/ (writes per request): stderr only, on request.
-      process.on('SIGUSR2', () => process.stderr.write(`semauth-stats ${JSON.stringify({ writes: storage.stats.writes })}\n`));
+      // Opt-in counters for bench/ (writes per request, requests per auth cache look): stderr only, on request.
+      const { stats } = storage;
+      process.on('SIGUSR2', () => process.stderr.write(`semauth-stats ${JSON.stringify({ writes: stats.writes, cache_looks: stats.cacheLooks })}\n`));
     }
     onStopRequest((reason) => {
       app.log.info({ signal: reason }, 'shutting down');

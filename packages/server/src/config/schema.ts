@@ -187,7 +187,11 @@ export const settings = {
   }),
   authCacheEntries: setting({
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
-    doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',
+    doc: 'API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database. Revocation stays immediate everywhere: on SQLite every request is checked against other processes\' commits (`PRAGMA data_version`); on PostgreSQL every instance holds a lease, drops its cache when the database notifies a change, and a revocation answers only once every instance has dropped it. `0` turns it off (on PostgreSQL such an instance still waits, when it revokes, for the instances whose cache is on).',
+  }),
+  authCacheLeaseSeconds: setting({
+    key: 'auth_cache_lease_seconds', env: ['SEMAUTH_AUTH_CACHE_LEASE_SECONDS'], default: 5, parse: int(2, 300),
+    doc: 'PostgreSQL: how long an instance may serve from its auth cache without renewing its lease (renewed five times as often). Also the longest a revocation waits for an instance that stopped answering (hung, cut off) before it answers.',
   }),
   debugStats: setting({
     key: 'debug_stats', env: ['SEMAUTH_DEBUG_STATS'], default: false, parse: bool,

@@ -12,7 +12,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from '../services/audit.js';
 import type { Services } from '../services/index.js';
-import type { StorageObservers } from '../storage/open.js';
+import type { AuthCacheHooks } from '../storage/auth-cache.js';
 import { RequestHistogram } from './request-histogram.js';
 
 /** Sign-in methods a login can be labelled with; anything else is `other`. */
@@ -67,8 +67,8 @@ export class Metrics {
   }
 
   /** Hooks for openStorage: cache hits and misses. */
-  storageObservers(): StorageObservers {
-    return { authCacheHit: () => this.authCacheHits.inc(), authCacheMiss: () => this.authCacheMisses.inc() };
+  storageObservers(): AuthCacheHooks {
+    return { onHit: () => this.authCacheHits.inc(), onMiss: () => this.authCacheMisses.inc() };
   }
 
   /** Starts counting what the services record, and reading their gauges. */

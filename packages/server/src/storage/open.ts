@@ -1,11 +1,12 @@
 /**
  * Opens the configured database and assembles the Storage from the shared
  * Kysely stores. The two dialects differ only in how they connect, how
- * concurrent migrations are serialised, and in SQLite's auth cache.
+ * concurrent migrations are serialised, and in how their auth caches learn
+ * of other processes' changes.
  */
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
@@ -14,26 +15,32 @@ import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
-import { withAuthCache } from './auth-cache.js';
+import { withAuthCache, type AuthCacheHooks } from './auth-cache.js';
 import { NewerSchemaError, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
 import type { MigrationStatus, Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
+import { pgConnectionConfig } from './pg-connection.js';
+import { LeaseLost, LeaseWatch } from './pg-lease.js';
 import { createDirectories, createPrivateFile, pathExists } from './sqlite-file.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
 
-/** Optional observers of what the storage does internally (metrics listen here). */
-export interface StorageObservers {
-  /** An authentication lookup answered from the in-memory cache (SQLite only). */
-  authCacheHit?: () => void;
-  /** An authentication lookup that had to read the database (SQLite only, cache on). */
-  authCacheMiss?: () => void;
+/**
+ * Drop the whole PostgreSQL auth cache at least this often: "last used"
+ * times written by other instances (at most once a minute each) are not
+ * notified, and session idle expiry reads them.
+ */
+const PG_CACHE_REFRESH_MS = 60_000;
+
+export interface StorageHooks extends AuthCacheHooks {
+  /** PostgreSQL: the auth cache's lease was taken (true) or lost (false). */
+  onAuthSignal?: (up: boolean, error?: Error) => void;
 }
 
-export interface OpenOptions extends StorageObservers {
+export interface OpenOptions extends StorageHooks {
   /**
    * Whether a missing SQLite file may be created (default true). Commands
    * that only read say no: pointed at the wrong place, they must fail rather
@@ -45,7 +52,7 @@ export interface OpenOptions extends StorageObservers {
 }
 
 export async function openStorage(config: Config, opts: OpenOptions = {}): Promise<Storage> {
-  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
+  return config.dialect === 'postgres' ? openPostgres(config, opts) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
 }
 
 async function migrationStatus(db: Kysely<Database>, dialect: Storage['dialect']): Promise<MigrationStatus> {
@@ -87,7 +94,7 @@ function assemble(
   migrate: () => Promise<void>,
   extra: { close?: () => Promise<void>; sqlite?: SQLite.Database } = {},
 ): Storage {
-  const stats: StorageStats = { writes: 0 };
+  const stats: StorageStats = { writes: 0, cacheLooks: 0 };
   const handles: DatabaseHandles = extra.sqlite ? { kysely: db, sqlite: extra.sqlite } : { kysely: db };
   const storage: Storage & { [HANDLES]: DatabaseHandles } = {
     [HANDLES]: handles,
@@ -178,12 +185,18 @@ export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?
     commits.close();
     await storage.close();
   };
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.authCacheHit, onMiss: opts.authCacheMiss });
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.onHit, onMiss: opts.onMiss });
 }
 
-async function openPostgres(config: Config): Promise<Storage> {
+/**
+ * `config.authCacheEntries` > 0 caches token, session and user lookups
+ * (auth-cache.ts) under a lease (pg-lease.ts): exact across instances.
+ * Whether or not it caches, every write that can change a cached entry
+ * waits until the instances that do have dropped it.
+ */
+async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
-  return assemble(db, 'postgres', async () => {
+  const storage = assemble(db, 'postgres', async () => {
     // Migrations run on a connection of their own, without the statement
     // timeout of the request pool: waiting for another instance's migration
     // (the lock below) or rewriting a large table may take longer.
@@ -207,4 +220,34 @@ async function openPostgres(config: Config): Promise<Storage> {
       await migrator.destroy();
     }
   });
+  const connection = pgConnectionConfig(config);
+  const lease = new LeaseWatch({
+    // Its own name, so that operators (and tests) can tell it from the pool's connections.
+    connection: { ...connection, application_name: `${connection.application_name ?? 'semauth'} auth-lease` },
+    leaseMs: config.authCacheLeaseSeconds * 1000,
+    query: async <R>(text: string, params: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows,
+    onStateChange: hooks.onAuthSignal,
+  });
+  const caching = config.authCacheEntries > 0;
+  const close = async () => {
+    await lease.close();
+    await storage.close();
+  };
+  // Wrapped even with the cache off: this process's writes must still wait for the instances whose cache is on.
+  return withAuthCache(
+    { ...storage, close },
+    {
+      maxEntries: config.authCacheEntries,
+      changed: () => {
+        if (!lease.usable()) throw new LeaseLost('no auth cache lease');
+        return false;
+      },
+      subscribe: (drop) => lease.onDrop(drop),
+      settle: () => lease.settle(),
+      ready: caching ? () => lease.start() : undefined,
+      refreshMs: PG_CACHE_REFRESH_MS,
+      onHit: hooks.onHit,
+      onMiss: hooks.onMiss,
+    },
+  );
 }

@@ -197,6 +197,8 @@ export interface OidcStateStore {
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
+  /** Looks the auth cache took at its change signal (one per batch of requests). */
+  cacheLooks: number;
 }
 
 export interface Storage {
