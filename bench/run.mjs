@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: the benchmark suite (see bench/README.md). Runs real
 // `semauth server` processes on loopback (after `npm run build`), prints a
-// table, writes bench/results/latest.json and ends with one summary line.
+// table, writes bench/results/latest.json (latest-postgres.json with
+// --dialect postgres) and ends with one summary line.
 //
 //   node bench/run.mjs [--dialect sqlite|postgres] [--quick] [--threads N] [--out FILE]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -17,10 +18,12 @@ const { values: args } = parseArgs({
     dialect: { type: 'string', default: 'sqlite' },
     quick: { type: 'boolean', default: false },
     threads: { type: 'string' },
-    out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
+    out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+// Each dialect keeps its own latest figures.
+args.out ??= fileURLToPath(new URL(args.dialect === 'postgres' ? './results/latest-postgres.json' : './results/latest.json', import.meta.url));
 if (args.help) {
   console.log('usage: node bench/run.mjs [--dialect sqlite|postgres] [--quick] [--threads N] [--out FILE]');
   console.log('  --quick      tiny settings: checks that everything runs, measures nothing');

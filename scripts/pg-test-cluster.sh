@@ -5,6 +5,9 @@
 #   scripts/pg-test-cluster.sh pause [NAME]   stop the server, keep the data (the "database went away" fault)
 #   scripts/pg-test-cluster.sh stop  [NAME]   stop the server and delete the cluster
 #   scripts/pg-test-cluster.sh url   [NAME]   print the admin URL of a started cluster
+#   scripts/pg-test-cluster.sh freeze [NAME]  SIGSTOP the server and its backends: the database
+#                                             hangs without closing a connection (a "vanished" host)
+#   scripts/pg-test-cluster.sh thaw  [NAME]   SIGCONT them: it answers again
 #   scripts/pg-test-cluster.sh prune          stop and delete clusters named `*-PID` whose process is gone
 #
 # NAME defaults to `default`; separate names are separate clusters (the fault
@@ -148,6 +151,24 @@ stop() {
   return 0
 }
 
+# The postmaster and every process it forked (backends, background workers).
+cluster_pids() {
+  local pid
+  pid=$(postmaster_pid) || { log "not running"; exit 1; }
+  local stat line rest
+  echo "$pid"
+  for stat in /proc/[0-9]*/stat; do
+    read -r line <"$stat" 2>/dev/null || continue
+    rest=${line##*) } # after the command name, which may hold spaces: state ppid …
+    set -- $rest
+    [[ ${2:-} == "$pid" ]] && { stat=${stat#/proc/}; echo "${stat%/stat}"; }
+  done
+  return 0
+}
+
+freeze() { kill -STOP $(cluster_pids); }
+thaw() { kill -CONT $(cluster_pids); }
+
 prune() {
   local dir name pid
   for dir in "${SEMAUTH_PG_TEST_DIR:-/tmp}/semauth-pg-$CHECKOUT_ID-"*; do
@@ -166,6 +187,8 @@ case $CMD in
   pause) pause ;;
   stop) stop ;;
   url) running || { log "not running"; exit 1; }; url ;;
+  freeze) freeze ;;
+  thaw) thaw ;;
   prune) prune ;;
-  *) echo "usage: $0 start|pause|stop|url [NAME] | prune" >&2; exit 2 ;;
+  *) echo "usage: $0 start|pause|stop|url|freeze|thaw [NAME] | prune" >&2; exit 2 ;;
 esac

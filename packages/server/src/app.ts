@@ -7,11 +7,14 @@ import type { Config } from './config/schema.js';
 import { errorBody } from './errors.js';
 import { registerBodyParser } from './http/body-parser.js';
 import { clientErrorHandler, expectationFailedHandler } from './http/client-errors.js';
+import { registerDraining } from './http/draining.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
 import { oidcRoutes } from './auth-methods/oidc/routes.js';
+import { REQUEST_ID_HEADER, requestIdGenerator } from './http/request-id.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
+import { healthRoutes } from './http/routes/health.js';
 import { pingRoutes } from './http/routes/ping.js';
 import { sessionRoutes } from './http/routes/sessions.js';
 import { tokenRoutes } from './http/routes/tokens.js';
@@ -21,10 +24,14 @@ import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
 import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
+import { registerMetrics } from './metrics/http.js';
+import { Metrics } from './metrics/registry.js';
 import type { Services } from './services/index.js';
 
 export interface AppDeps {
   services: Services;
+  /** With SEMAUTH_METRICS: the process's metrics (main.ts also hands them to the storage); made here when absent. */
+  metrics?: Metrics;
   /** Where the built web UI is; default: this package's dist/web. */
   webUiDir?: string;
   /** Log lines go here instead of stdout (tests read them). */
@@ -35,25 +42,36 @@ export function apiPrefix(config: Config): string {
   return `${config.webRoot.prefix}/api`;
 }
 
-export function buildApp(config: Config, { services, webUiDir, logDestination }: AppDeps): FastifyInstance {
+export function buildApp(config: Config, { services, metrics, webUiDir, logDestination }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config, logDestination),
+    // X-Request-Id: a new id per request, or a trusted proxy's (http/request-id.ts);
+    // every log line of the request carries it as `request_id`.
+    genReqId: requestIdGenerator(config),
+    requestIdHeader: false,
     // One line per request from our onResponse hook instead of Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     // Fastify reads X-Forwarded-Proto/-Host (last entry) only from trusted peers; the
     // client address is taken by http/request-context.ts, which counts the hops.
     trustProxy: config.trustProxy > 0,
-    return503OnClosing: true,
+    // Requests arriving while closing are answered by http/draining.ts in our own JSON shape.
+    return503OnClosing: false,
     // Ids are validated by the routes (400), not cut off by the router (404):
     // any id that fits in the header limit below reaches the route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 16 * 1024 },
     clientErrorHandler,
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       // Answered before routing, so no onSend hook runs: send bytes, which Fastify labels as told.
       const body = Buffer.from(JSON.stringify(errorBody('BAD_REQUEST', `The request is malformed: ${error.code ?? 'bad URL'}.`)));
-      void (reply as FastifyReply).code(400).header('content-type', 'application/json').header('cache-control', 'no-store').send(body);
+      (reply as FastifyReply).errorCode = 'BAD_REQUEST';
+      void (reply as FastifyReply)
+        .code(400)
+        .header('content-type', 'application/json')
+        .header('cache-control', 'no-store')
+        .header(REQUEST_ID_HEADER, request.id)
+        .send(body);
     },
     // Node's own limit; larger header blocks get a JSON 431 from clientErrorHandler.
     http: { maxHeaderSize: 16 * 1024 },
@@ -76,6 +94,7 @@ export function buildApp(config: Config, { services, webUiDir, logDestination }:
   for (const s of sharedSchemas) app.addSchema(s);
   registerBodyParser(app);
   registerErrorHandling(app, knownPaths);
+  const draining = registerDraining(app);
 
   // A callback hook, not an async one: it runs on every response and has nothing to wait for.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -85,23 +104,35 @@ export function buildApp(config: Config, { services, webUiDir, logDestination }:
     // Auth answers (above all the one carrying a new token) must never be cached.
     // The web UI's static files hold no secret and set their own caching.
     if (request.routeOptions.config.webUi !== true) reply.header('cache-control', 'no-store');
+    reply.header(REQUEST_ID_HEADER, request.id);
+    if (draining.closing) reply.header('connection', 'close');
     done(null, payload);
   });
   // The request line is logged at `info`; at quieter levels the hook is not
   // registered at all, since it would run (and build its object) on every request.
   if (config.logLevel === 'info' || config.logLevel === 'debug' || config.logLevel === 'trace') {
     app.addHook('onResponse', async (request, reply) => {
+      // An error answer names its catalogue code: why a 401 or a 503 happened.
+      const code = reply.errorCode === null ? {} : { code: reply.errorCode };
       request.log.info(
-        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        { method: request.method, url: redactUrl(request.url), status: reply.statusCode, ...code, ms: Math.round(reply.elapsedTime) },
         'request',
       );
     });
+  }
+
+  if (config.metrics) {
+    const m = metrics ?? new Metrics();
+    if (metrics === undefined) m.observe(services);
+    // With SEMAUTH_METRICS_PORT, main.ts serves /metrics on that port instead.
+    registerMetrics(app, m, { route: config.metricsPort === 0 ? `${config.webRoot.prefix}/metrics` : null });
   }
 
   const deps: RouteDeps = { config, services };
   void app.register(
     async (api) => {
       pingRoutes(api);
+      healthRoutes(api, deps);
       authRoutes(api, deps);
       userRoutes(api, deps);
       tokenRoutes(api, deps);

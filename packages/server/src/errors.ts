@@ -40,6 +40,8 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed login attempts. Try again later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable. Try again shortly.' },
   LDAP_UNAVAILABLE: { status: 503, message: 'The directory (LDAP) that checks this sign-in is unavailable. Try again shortly.' },
+  SCHEMA_NOT_CURRENT: { status: 503, message: 'The database schema is older than this release: run `semauth migrate`.' },
+  SHUTTING_DOWN: { status: 503, message: 'The server is shutting down. Retry on another instance.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -54,8 +56,10 @@ export class AppError extends Error {
     detail?: string,
     /** Extra response headers, e.g. Retry-After. */
     readonly headers: Record<string, string> = {},
+    /** The failure behind it (logged for 5xx, never sent). */
+    options?: { cause?: unknown },
   ) {
-    super(detail ?? ERRORS[code].message);
+    super(detail ?? ERRORS[code].message, options);
     this.status = ERRORS[code].status;
   }
 }

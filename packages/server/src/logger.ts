@@ -1,11 +1,13 @@
 /**
- * Logger options: JSON lines, and nothing secret in them. Requests are
- * logged by method, path and status only — never headers (Authorization,
- * Cookie) or bodies (passwords) — and anything token-like in a URL is masked.
+ * Logger options: JSON lines (or, for a person, readable lines: log-pretty.ts),
+ * and nothing secret in them. Requests are logged by method, path, status and
+ * error code only — never headers (Authorization, Cookie) or bodies
+ * (passwords) — and anything token-like in a URL is masked.
  */
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Config } from './config/schema.js';
+import { prettyDestination } from './log-pretty.js';
 
 /**
  * The URL as logged: the id of a token path is masked however its slashes
@@ -26,12 +28,22 @@ export function redactUrl(url: string): string {
 /** Where log lines go: stdout unless given (tests read them from a stream of their own). */
 export interface LogDestination {
   write(line: string): void;
+  /** A terminal: `auto` then means the readable format. */
+  isTTY?: boolean;
+}
+
+/** `auto` is pretty on a terminal and JSON everywhere else (pipes, files, journald, containers). */
+export function resolvedLogFormat(config: Pick<Config, 'logFormat'>, stdout: { isTTY?: boolean } = process.stdout): 'json' | 'pretty' {
+  if (config.logFormat !== 'auto') return config.logFormat;
+  return stdout.isTTY === true ? 'pretty' : 'json';
 }
 
 export function loggerOptions(config: Config, destination?: LogDestination): FastifyServerOptions['logger'] {
+  const out = destination ?? process.stdout;
+  const pretty = resolvedLogFormat(config, out) === 'pretty';
   return {
     level: config.logLevel,
-    ...(destination ? { stream: destination } : {}),
+    ...(pretty ? { stream: prettyDestination(out) } : destination ? { stream: destination } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',

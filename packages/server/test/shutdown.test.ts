@@ -66,9 +66,11 @@ describe('SIGTERM', () => {
     server.child.kill('SIGUSR2'); // let the password check finish
     const login = await inFlight;
     expect(login.status, login.text).toBe(204);
+    // Its connection ends with this answer instead of idling until the deadline.
+    expect(login.headers.connection).toBe('close');
     const cookie = login.cookie();
     expect(await exited).toBe(0);
-    expect(server.output()).not.toMatch(/unhandled|"level":50/);
+    expect(server.output()).not.toMatch(/unhandled|"level":50|deadline/);
 
     // The session that login created was written before the database closed.
     const again = await startServerProcess({ dbEnv });
@@ -77,6 +79,45 @@ describe('SIGTERM', () => {
     } finally {
       await again.stop();
     }
+  }, 60_000);
+
+  it('closes the connection of a request still unfinished at the deadline (SEMAUTH_SHUTDOWN_TIMEOUT_SECONDS), then exits 0', async () => {
+    const server = await startServerProcess({ env: { SEMAUTH_SHUTDOWN_TIMEOUT_SECONDS: '1' } });
+    const port = Number(new URL(server.url).port);
+    const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
+
+    // A request that hangs: its body never comes. `Expect: 100-continue` makes the
+    // server say "100 Continue" once it has the request, so we know it is in flight.
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const gotContinue = new Promise<void>((resolve) =>
+      socket.on('data', (d) => {
+        received += d;
+        if (received.includes('100 Continue')) resolve();
+      }),
+    );
+    const socketClosed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.on('error', () => {});
+    socket.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 64\r\nExpect: 100-continue\r\n\r\n{"auth":',
+    );
+    await gotContinue;
+
+    let exitedYet = false;
+    void exited.then(() => (exitedYet = true));
+    server.child.kill('SIGTERM');
+    // New connections are soon refused; the hanging one is waited for…
+    const deadline = Date.now() + 5000;
+    let refused = '';
+    while (refused !== 'ECONNREFUSED' && Date.now() < deadline) refused = await tryConnect(port);
+    expect(refused).toBe('ECONNREFUSED');
+    expect(exitedYet).toBe(false);
+    // …until the deadline closes it without an answer, and the process exits cleanly.
+    await socketClosed;
+    expect(await exited).toBe(0);
+    expect(received).not.toMatch(/HTTP\/1\.1 [2-5]\d\d/);
+    expect(server.output()).toMatch(/"deadline_seconds":1,"msg":"shutdown deadline reached/);
   }, 60_000);
 
   it('exits 0 without waiting for idle keep-alive connections to time out', async () => {

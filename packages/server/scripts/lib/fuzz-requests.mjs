@@ -101,7 +101,7 @@ export function describe(req) {
 // ---------------------------------------------------------------- checking
 
 /** Response headers semauth (with Fastify and Node) ever sends. */
-export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'allow', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+export const KNOWN_HEADERS = new Set(['content-type', 'content-length', 'cache-control', 'set-cookie', 'retry-after', 'allow', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-request-id']);
 
 /**
  * Headers only the web UI's pages carry (src/http/web-ui/routes.ts). A GET

@@ -5,7 +5,8 @@
  * start) may create a missing SQLite file, and they say so; the others fail
  * with the path they looked at.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfigWithSource } from '../config/load.js';
+import type { ConfigLocation } from '../config/locate.js';
 import type { Config } from '../config/schema.js';
 import { createServices, type Services } from '../services/index.js';
 import { openStorage } from '../storage/open.js';
@@ -21,8 +22,13 @@ export interface GlobalOptions {
 /** The environment variable a password may come from (keeps it out of `ps`). */
 export const PASSWORD_ENV = 'SEMAUTH_USER_PASSWORD';
 
+/** The settings, from the config file found as Semaphore finds its own (config/locate.ts) and the environment. */
 export function cliConfig(global: GlobalOptions): Config {
-  return loadConfig(global.config ? { configFile: global.config } : {});
+  return cliConfigWithSource(global).config;
+}
+
+export function cliConfigWithSource(global: GlobalOptions): { config: Config; file: ConfigLocation | null } {
+  return loadConfigWithSource({ ...(global.config ? { configFile: global.config } : {}), search: true });
 }
 
 /**

@@ -9,6 +9,7 @@ import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors.js';
 import { isUnavailable } from '../storage/kysely/errors.js';
+import { NewerSchemaError } from '../storage/migrations.js';
 
 /** An expected failure: printed as one line, exit code 1. */
 export class CliError extends Error {
@@ -26,6 +27,7 @@ const PG_CONNECTION_CODES = /^(28|3D)/;
  */
 export function describeError(e: unknown, config?: Config): string {
   if (e instanceof AppError || e instanceof ConfigError || e instanceof CliError) return oneLine(e.message);
+  if (e instanceof NewerSchemaError) return `${e.message}${databaseHint(config)}`;
   const err = (e ?? {}) as SystemError;
   const code = typeof err.code === 'string' ? err.code : '';
   const message = oneLine(err.message || code || String(e));

@@ -4,24 +4,24 @@
  * on stderr and exits non-zero. SEMAUTH_LOG_LEVEL=debug adds the stack of
  * unexpected errors.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit.js';
+import { healthcheckCommand } from './commands/healthcheck.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serverCommand } from './commands/server.js';
 import { userCommands } from './commands/user.js';
+import { VERSION } from '../version.js';
 import { describeError } from './errors.js';
-
-function packageVersion(): string {
-  // dist/cli/main.js and src/cli/main.ts both sit two levels below package.json.
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 export function buildProgram(): Command {
   const program = new Command('semauth')
     .description('Semaphore-compatible authentication service')
-    .version(packageVersion(), '-V, --version', 'print the version')
-    .option('--config <file>', 'config.json to read (also $SEMAUTH_CONFIG); environment variables win over it')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option(
+      '--config <file>',
+      'config.json to read; else $SEMAPHORE_CONFIG_PATH, $SEMAUTH_CONFIG, or the first of ./config.json, ' +
+        '/usr/local/etc/semaphore/config.json, /etc/semaphore/config.json; environment variables win over it',
+    )
     // One line per error, like every other failure of the CLI (subcommands inherit this).
     .configureOutput({ outputError: (str, write) => write(`semauth: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`) })
     .exitOverride();
@@ -29,6 +29,7 @@ export function buildProgram(): Command {
   migrateCommand(program);
   userCommands(program);
   auditCommand(program);
+  healthcheckCommand(program);
   return program;
 }
 

@@ -6,6 +6,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { parseServerAddress } from '../auth-methods/ldap/server-address.js';
 import { checkIssuerTransport } from '../auth-methods/oidc/config.js';
+import { locateConfigFile, type ConfigLocation } from './locate.js';
 import { ConfigError } from './parsers.js';
 import { settings, type Config, type Setting, type Settings } from './schema.js';
 
@@ -44,8 +45,10 @@ const SEMAPHORE_DB_OBJECTS = new Set(['sqlite', 'postgres']);
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
-  /** Path of a config.json; defaults to $SEMAUTH_CONFIG when set. */
+  /** Path of a config.json (`--config`); else $SEMAPHORE_CONFIG_PATH or $SEMAUTH_CONFIG when set. */
   configFile?: string;
+  /** Also look for ./config.json and Semaphore's system paths (config/locate.ts). */
+  search?: boolean;
 }
 
 /** What loading learnt beyond the values: where each came from, and what was set in vain. */
@@ -59,8 +62,17 @@ interface Provenance {
 const provenance = new WeakMap<Config, Provenance>();
 
 export function loadConfig(opts: LoadOptions = {}): Config {
+  return loadConfigWithSource(opts).config;
+}
+
+/** The config and the file it was read from (null: environment and defaults only). */
+export function loadConfigWithSource(opts: LoadOptions = {}): { config: Config; file: ConfigLocation | null } {
   const env = opts.env ?? process.env;
-  const file = opts.configFile ?? env.SEMAUTH_CONFIG;
+  const location = locateConfigFile({ flag: opts.configFile, env, search: opts.search ?? false });
+  return { config: buildConfig(env, location?.path), file: location };
+}
+
+function buildConfig(env: Record<string, string | undefined>, file: string | undefined): Config {
   const json = file ? readConfigFile(file) : {};
   const out: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
@@ -197,6 +209,11 @@ function crossCheck(c: Config): void {
         `${settingName(c, 'sessionMaxLifeHours')} (${c.sessionMaxLifeHours})`,
     );
   }
+  if (c.metrics && c.metricsPort !== 0 && c.metricsPort === c.port) {
+    throw new ConfigError(
+      `${settingName(c, 'metricsPort')} (${c.metricsPort}) must differ from ${settingName(c, 'port')}, or be 0 to serve /metrics on the API port`,
+    );
+  }
   if (c.dialect === 'sqlite' && c.sqlitePath.trim() === '') {
     throw new ConfigError(`${settingName(c, 'sqlitePath')} (the SQLite file path) must not be empty`);
   }
@@ -232,6 +249,7 @@ export function configWarnings(c: Config): string[] {
     w.push(`listening on ${c.interface} over plain HTTP: put TLS in front and set SEMAUTH_TRUST_PROXY=true or SEMAUTH_COOKIE_SECURE=always`);
   }
   if (c.cookieSecure === 'never') w.push('SEMAUTH_COOKIE_SECURE=never: session cookies are sent over plain HTTP');
+  if (!c.metrics && c.metricsPort !== 0) w.push('SEMAUTH_METRICS_PORT is set but SEMAUTH_METRICS is not true: no metrics are served');
   if (c.ldapEnable && c.ldapTlsInsecure && (c.ldapNeedTls || c.ldapStartTls)) {
     w.push('SEMAUTH_LDAP_TLS_INSECURE=true: the LDAP server\'s certificate is NOT verified — anyone on the network path can impersonate the directory and read every LDAP password');
   }

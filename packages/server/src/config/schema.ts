@@ -74,6 +74,10 @@ export const settings = {
     key: 'postgres.options', env: ['SEMAPHORE_DB_OPTIONS'], default: {} as Record<string, string>, parse: options,
     doc: 'PostgreSQL: connection options such as `{"sslmode":"require"}` (JSON) or `sslmode=require`.',
   }),
+  dbStatementTimeoutSeconds: setting({
+    key: 'db_statement_timeout_seconds', env: ['SEMAUTH_DB_STATEMENT_TIMEOUT_SECONDS'], default: 10, parse: int(0, 3600),
+    doc: 'PostgreSQL: longest a statement may run (server-side `statement_timeout`) and wait for an answer (client-side), so a database that hangs or vanishes gets `503`s instead of requests hanging forever. `0`: no limit. Migrations are not limited.',
+  }),
   dbPoolSize: setting({
     key: 'db_pool_size', env: ['SEMAUTH_DB_POOL_SIZE'], default: 10, parse: int(1, 1000),
     doc: 'PostgreSQL: connections in the pool of each instance.',
@@ -127,7 +131,24 @@ export const settings = {
   }),
   logLevel: setting({
     key: 'log_level', env: ['SEMAUTH_LOG_LEVEL'], default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
-    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level (logs are JSON lines on stdout).',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), doc: 'Log level (logs go to stdout).',
+  }),
+  logFormat: setting({
+    key: 'log_format', env: ['SEMAUTH_LOG_FORMAT'], default: 'auto' as 'auto' | 'json' | 'pretty',
+    parse: oneOf(['auto', 'json', 'pretty'] as const),
+    doc: '`json`: one JSON object per line (pino), for log collectors. `pretty`: one readable line per event, for a person. `auto`: `pretty` when stdout is a terminal, else `json`.',
+  }),
+  metrics: setting({
+    key: 'metrics', env: ['SEMAUTH_METRICS'], default: false, parse: bool,
+    doc: 'Serve Prometheus metrics at `GET /metrics` (see docs/operations.md). Off by default.',
+  }),
+  metricsPort: setting({
+    key: 'metrics_port', env: ['SEMAUTH_METRICS_PORT'], default: 0, parse: port,
+    doc: 'With metrics on: serve `/metrics` on this port (same interface) instead of the API port, so it can stay private. `0`: on the API port.',
+  }),
+  shutdownTimeoutSeconds: setting({
+    key: 'shutdown_timeout_seconds', env: ['SEMAUTH_SHUTDOWN_TIMEOUT_SECONDS'], default: 10, parse: int(0, 3600),
+    doc: 'On SIGTERM/SIGINT, how long requests in flight may take to finish; then their connections are closed and the process exits.',
   }),
   bodyLimitBytes: setting({
     key: 'body_limit_bytes', env: ['SEMAUTH_BODY_LIMIT_BYTES'], default: 64 * 1024, parse: int(1024, 10 * 1024 * 1024),
@@ -166,7 +187,11 @@ export const settings = {
   }),
   authCacheEntries: setting({
     key: 'auth_cache_entries', env: ['SEMAUTH_AUTH_CACHE_ENTRIES'], default: 10_000, parse: int(0, 10_000_000),
-    doc: 'SQLite: API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database; checked against other processes\' commits on every request, so revocation stays immediate. `0` turns it off. Never used with PostgreSQL.',
+    doc: 'API tokens, sessions and users kept in memory (each) so that authenticated requests skip the database. Revocation stays immediate everywhere: on SQLite every request is checked against other processes\' commits (`PRAGMA data_version`); on PostgreSQL every instance holds a lease, drops its cache when the database notifies a change, and a revocation answers only once every instance has dropped it. `0` turns it off (on PostgreSQL such an instance still waits, when it revokes, for the instances whose cache is on).',
+  }),
+  authCacheLeaseSeconds: setting({
+    key: 'auth_cache_lease_seconds', env: ['SEMAUTH_AUTH_CACHE_LEASE_SECONDS'], default: 5, parse: int(2, 300),
+    doc: 'PostgreSQL: how long an instance may serve from its auth cache without renewing its lease (renewed five times as often). Also the longest a revocation waits for an instance that stopped answering (hung, cut off) before it answers.',
   }),
   debugStats: setting({
     key: 'debug_stats', env: ['SEMAUTH_DEBUG_STATS'], default: false, parse: bool,

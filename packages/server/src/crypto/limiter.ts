@@ -7,6 +7,11 @@ export class Limiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** Tasks waiting for a slot (a gauge for operators: hashing is the bottleneck when it grows). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`Limiter: max must be a positive integer, got ${max}`);
   }

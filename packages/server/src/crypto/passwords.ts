@@ -38,6 +38,11 @@ export class PasswordHasher {
     this.dummyHash = this.hash(randomBytes(16).toString('hex'));
   }
 
+  /** Hashes and verifications waiting for a hashing thread. */
+  get queued(): number {
+    return this.limiter.queued;
+  }
+
   hash(password: string): Promise<string> {
     return this.limiter.run(() => argon2.hash(password, this.options));
   }

@@ -3,6 +3,7 @@
  * headers, malformed request lines, unknown expectations). Answered as JSON
  * like every other error.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, errorBody, type ErrorCode } from '../errors.js';
@@ -17,7 +18,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   const reason = code === 'HEADERS_TOO_LARGE' ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(
     `HTTP/1.1 ${ERRORS[code].status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      `Cache-Control: no-store\r\nX-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -28,6 +29,12 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
  */
 export function expectationFailedHandler(_req: IncomingMessage, res: ServerResponse): void {
   const body = JSON.stringify(errorBody('EXPECTATION_FAILED'));
-  res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' });
+  res.writeHead(417, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-request-id': randomUUID(),
+    connection: 'close',
+  });
   res.end(body);
 }

@@ -15,12 +15,27 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_BAD_URL: 'BAD_REQUEST',
 };
 
-function sendError(reply: FastifyReply, code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The catalogue code of an error answer, for the request's log line and metrics; null otherwise. */
+    errorCode: ErrorCode | null;
+  }
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+  reply.errorCode = code;
   return reply.code(ERRORS[code].status).headers(headers).type('application/json').send(errorBody(code, message));
 }
 
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) return sendError(reply, error.code, error.message, error.headers);
+  if (error instanceof AppError) {
+    // A 5xx the service explained (e.g. "not ready"): the operator needs what caused it.
+    if (error.status >= 500 && error.cause !== undefined) {
+      const cause = error.cause as { code?: unknown; message?: unknown };
+      request.log.warn({ err: { code: cause.code, message: cause.message } }, error.message);
+    }
+    return sendError(reply, error.code, error.message, error.headers);
+  }
   const fe = error as FastifyError;
   if (fe.validation) return sendError(reply, 'BAD_REQUEST', `Invalid request: ${fe.message}`);
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
@@ -31,6 +46,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own status, the catalogue's BAD_REQUEST body.
+    reply.errorCode = 'BAD_REQUEST';
     return reply.code(fe.statusCode).type('application/json').send(errorBody('BAD_REQUEST'));
   }
   request.log.error({ err: error }, 'unhandled error');
@@ -57,6 +73,7 @@ function methodsAt(knownPaths: ReadonlyMap<string, ReadonlySet<string>>, path: s
  * it is read only when a request matches none.
  */
 export function registerErrorHandling(app: FastifyInstance, knownPaths: ReadonlyMap<string, ReadonlySet<string>>) {
+  app.decorateReply('errorCode', null);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     // Spelt as the router matches it: doubled slashes collapsed, trailing ones ignored.

@@ -4,6 +4,7 @@
  * The SDK's types are checked against it by a test.
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { VERSION } from '../version.js';
 import { sharedSchemas } from './schemas.js';
 
 interface CollectedRoute {
@@ -69,7 +70,8 @@ function operation(route: CollectedRoute, apiPrefix: string) {
 export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (r: RouteOptions) => {
-    // Hidden: routes that are not part of the JSON API (the OIDC redirects a browser follows).
+    // Hidden: routes that are not part of the Semaphore JSON API (the document itself,
+    // the health probes, the OIDC redirects a browser follows).
     if (!r.url.startsWith(apiPrefix) || (r.schema as { hide?: unknown } | undefined)?.hide === true) return;
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
@@ -87,7 +89,7 @@ export function collectOpenApi(app: FastifyInstance, apiPrefix: string) {
     }
     cached = {
       openapi: '3.1.0',
-      info: { title: 'semauth', description: 'Semaphore-compatible authentication API', version: '0.1.0' },
+      info: { title: 'semauth', description: 'Semaphore-compatible authentication API', version: VERSION },
       servers: [{ url: apiPrefix }],
       security: [{ bearer: [] }, { cookie: [] }],
       paths,

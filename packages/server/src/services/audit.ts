@@ -22,8 +22,18 @@ export type AuditEvent =
   | 'user.deleted'
   | 'user.unlocked';
 
+/** Told of every event once it is recorded (metrics count logins and tokens this way). */
+export type AuditListener = (event: AuditEvent, detail: Readonly<Record<string, unknown>> | null) => void;
+
 export class AuditService {
+  private readonly listeners: AuditListener[] = [];
+
   constructor(private readonly store: AuditStore, private readonly now: Clock) {}
+
+  /** Adds a listener; it must be quick and must not throw (a throw is ignored). */
+  onRecord(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
 
   async record(
     event: AuditEvent,
@@ -39,6 +49,13 @@ export class AuditService {
       userAgent: displayText(ctx.userAgent, 512),
       detail: subject.detail ?? null,
     });
+    for (const listener of this.listeners) {
+      try {
+        listener(event, subject.detail ?? null);
+      } catch {
+        // An observer never fails the event it observes.
+      }
+    }
   }
 
   /** Deletes entries older than the retention; at most `limit` per call when given. */

@@ -8,6 +8,7 @@ import { AuditService } from './audit.js';
 import { systemClock, type Clock } from './context.js';
 import { LoginService } from './login.js';
 import { Maintenance } from './maintenance.js';
+import { Readiness } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
@@ -24,6 +25,9 @@ export interface Services {
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
+  readiness: Readiness;
+  /** Load of the password hashing threads (read by metrics). */
+  hashing: { readonly queued: number };
   /** OIDC sign-in; null when no provider is configured. */
   oidc: OidcService | null;
 }
@@ -53,5 +57,6 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
   const oidc = createOidcService(config, { states: storage.oidcStates, users, sessions, audit, now });
-  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance, oidc };
+  const readiness = new Readiness(storage);
+  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance, oidc, readiness, hashing: hasher };
 }

@@ -1,67 +1,138 @@
 /**
  * A bounded read cache for the three lookups every authenticated request
  * makes (token by hash, session by id, user by id), wrapped around a
- * Storage so that services and routes do not know it exists.
+ * Storage so that services and routes do not know it exists. One
+ * implementation for both dialects; each brings its own way of learning
+ * that another process changed something:
+ * - SQLite: before the reads of each event-loop turn, a look at
+ *   `PRAGMA data_version` (sqlite-handle.ts), which every commit by another
+ *   connection moves; if it moved, everything is dropped.
+ * - PostgreSQL: a lease (pg-lease.ts). The database notifies every process
+ *   of every change a cache must drop (the `auth_epoch` counter, moved by
+ *   triggers); a process drops its cache, then acknowledges; and a write
+ *   through this cache answers only once every other process has
+ *   acknowledged it or lost its lease (settle). The look before each turn's
+ *   reads only checks that the lease is held.
  *
- * Revocation stays immediate — the rule that decides where this may be used:
- * - Before every cached read, after the request arrived, `changed()` says
- *   whether any *other* database connection committed since it was last
- *   asked (SQLite: `PRAGMA data_version`, which the CLI's writes move). If
- *   so, everything is dropped. Reads arriving in the same turn of the event
- *   loop share one such look (see validate).
+ * Revocation stays exact — on every instance, from the request after it:
+ * - A request is answered from memory only after a look that came after it
+ *   arrived (in the check phase of the loop turn that read it, shared by
+ *   all the reads of that turn) found the cache current.
  * - Every write made through this Storage updates or drops the entries it
- *   affects before it returns.
+ *   affects, and (PostgreSQL) waits for the other processes, before it
+ *   returns.
  * - A read that overlapped a write or a drop is not cached (generation count),
  *   so a row read just before a revocation can never be stored after it.
- * It is therefore only for a database whose every foreign write `changed()`
- * sees on the very next request: SQLite, not PostgreSQL, where other
- * instances commit without this process learning of it in time.
+ * - A look that fails (PostgreSQL: no lease) drops everything, and the reads
+ *   go to the database uncached until a look succeeds again.
+ *
+ * THE RULE FOR NEW STORE METHODS. Every change that can make a cached entry
+ * wrong must reach the other processes. On SQLite every commit does. On
+ * PostgreSQL the database moves `auth_epoch` itself, by triggers on `users`,
+ * `api_tokens` and `sessions` (migrations.ts), so a new write method on those
+ * tables needs nothing more there; here it goes through `write`, which drops
+ * what it names and waits for the other processes (only creates and "last
+ * used" touches, which change nothing a cache holds, skip the wait). Each
+ * wrapper in auth-cache-stores.ts must implement every method of its
+ * interface (the compiler insists), and test/postgres/auth-epoch.test.ts
+ * lists every store method with what it must do: a method added later fails
+ * it until it is listed.
+ * A new table or column that authentication reads through this cache needs
+ * the same trigger in a migration.
  */
+import { CachedSessionStore, CachedTokenStore, CachedUserStore } from './auth-cache-stores.js';
 import { BoundedMap } from './bounded-map.js';
-import type { CredentialsEnded, IdentityConflict, SessionRecord, SessionStore, Storage, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
+import type { SessionRecord, Storage, StorageStats, TokenRecord, UserRecord } from './types.js';
 
-export interface AuthCacheOptions {
-  /** Most entries kept per kind (tokens, sessions, users). */
-  maxEntries: number;
-  /** True when another connection committed since the previous call. */
-  changed: () => boolean;
+/** Optional observers, e.g. for metrics. Called once per cached lookup. */
+export interface AuthCacheHooks {
+  /** Served from memory. */
+  onHit?: () => void;
+  /** Read from the database (not cached yet, or the cache could not vouch for itself). */
+  onMiss?: () => void;
 }
 
-class AuthCache {
+export interface AuthCacheOptions extends AuthCacheHooks {
+  /**
+   * Most entries kept per kind (tokens, sessions, users). 0 keeps nothing:
+   * every read goes to the database, and writes still wait for the other
+   * processes (settle), whose caches may be on.
+   */
+  maxEntries: number;
+  /**
+   * The look before each turn's reads: true when another process may have
+   * changed what this cache holds since the previous call (everything is
+   * dropped). Throwing means "cannot vouch for the cache now": the reads go
+   * to the database and keep nothing.
+   */
+  changed: () => boolean;
+  /** Hands over the cache's drop, for a signal that pushes changes (PostgreSQL). */
+  subscribe?: (drop: () => void) => void;
+  /** After every write that may move the signal: resolves when the other processes have caught up. */
+  settle?: () => Promise<void>;
+  /** After the storage is migrated: resolves when the signal is ready (the first lease attempt has ended). */
+  ready?: () => Promise<void>;
+  /**
+   * Drop everything at least this often (ms), whether or not the signal
+   * moved. For PostgreSQL, where "last used" times written by other
+   * instances move nothing (so that they reach this cache within a minute).
+   * Never needed for revocation.
+   */
+  refreshMs?: number;
+}
+
+const noop = () => {};
+
+/** The entries and their rules; the store wrappers (auth-cache-stores.ts) go through it. */
+export class AuthCache {
   readonly tokens: BoundedMap<string, TokenRecord>;
   readonly sessions: BoundedMap<string, SessionRecord>;
   readonly users: BoundedMap<number, UserRecord>;
   /** Moves on every write and every drop; a read caches only if it did not move meanwhile. */
   generation = 0;
+  readonly hit: () => void;
+  readonly miss: () => void;
+  private check: Promise<boolean> | null = null;
+  private clearedAt = Date.now();
+  /** Nothing is kept (maxEntries 0): reads go straight to the database. */
+  private readonly off: boolean;
 
-  constructor(private readonly opts: AuthCacheOptions) {
+  constructor(
+    private readonly opts: AuthCacheOptions,
+    private readonly stats: StorageStats,
+  ) {
     this.tokens = new BoundedMap(opts.maxEntries);
     this.sessions = new BoundedMap(opts.maxEntries);
     this.users = new BoundedMap(opts.maxEntries);
+    this.hit = opts.onHit ?? noop;
+    this.miss = opts.onMiss ?? noop;
+    this.off = opts.maxEntries === 0;
+    opts.subscribe?.(() => this.clear());
   }
 
-  private check: Promise<void> | null = null;
-
   /**
-   * Resolves once commits by other connections have been looked for (and
-   * everything dropped if there were any) at a moment after the caller
-   * arrived. Every read asking during one turn of the event loop waits for
-   * the same look, taken in that turn's check phase (setImmediate): after
-   * every request read from a socket in the turn's poll phase has arrived.
-   * Each request is still checked after it arrived — one look per turn
-   * instead of one per request. A failing look fails the reads, never
-   * lets them through.
+   * Resolves true once the signal has been looked at at a moment after the
+   * caller arrived (and everything dropped if it moved), false when the
+   * cache cannot vouch for itself: then the caller reads the database and
+   * keeps nothing. Every read asking during one turn of the event loop waits
+   * for the same look, taken in that turn's check phase (setImmediate):
+   * after every request read from a socket in the turn's poll phase — and
+   * after every notification or connection error read with them. Each
+   * request is still checked after it arrived: one look per turn instead of
+   * one per request.
    */
-  validate(): Promise<void> {
-    return (this.check ??= new Promise<void>((resolve, reject) => {
+  validate(): Promise<boolean> {
+    return (this.check ??= new Promise<boolean>((resolve) => {
       setImmediate(() => {
         this.check = null;
+        this.stats.cacheLooks++;
         try {
+          if (this.opts.refreshMs !== undefined && Date.now() - this.clearedAt >= this.opts.refreshMs) this.clear();
           if (this.opts.changed()) this.clear();
-          resolve();
-        } catch (e) {
+          resolve(true);
+        } catch {
           this.clear();
-          reject(e);
+          resolve(false);
         }
       });
     }));
@@ -69,16 +140,29 @@ class AuthCache {
 
   clear(): void {
     this.generation++;
+    this.clearedAt = Date.now();
     this.tokens.clear();
     this.sessions.clear();
     this.users.clear();
   }
 
-  /** A read through the cache: `load` runs on a miss and its result is kept if still current. */
+  /**
+   * A read through the cache: `load` runs on a miss and its result is kept
+   * if still current; when no look could vouch for the cache (validate
+   * resolved false), the database is read and nothing kept.
+   */
   async read<K, V extends object>(map: BoundedMap<K, V>, key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    await this.validate();
+    if (this.off) return load();
+    if (!(await this.validate())) {
+      this.miss();
+      return load();
+    }
     const hit = map.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.hit();
+      return hit;
+    }
+    this.miss();
     const generation = this.generation;
     const value = await load();
     // Frozen: the same object is handed to every request that hits it.
@@ -87,7 +171,7 @@ class AuthCache {
   }
 
   /**
-   * A record and its user (token or session, then user): one check for
+   * A record and its user (token or session, then user): one look for
    * foreign commits and two map lookups on a hit; on a miss, one joined read
    * whose two parts are kept if still current.
    */
@@ -98,10 +182,18 @@ class AuthCache {
     split: (r: R) => [V, UserRecord],
     join: (v: V, u: UserRecord) => R,
   ): Promise<R | undefined> {
-    await this.validate();
+    if (this.off) return load();
+    if (!(await this.validate())) {
+      this.miss();
+      return load();
+    }
     const hit = map.get(key);
     const user = hit && this.users.get(hit.userId);
-    if (hit !== undefined && user !== undefined) return join(hit, user);
+    if (hit !== undefined && user !== undefined) {
+      this.hit();
+      return join(hit, user);
+    }
+    this.miss();
     const generation = this.generation;
     const loaded = await load();
     if (loaded !== undefined && generation === this.generation) {
@@ -129,145 +221,33 @@ class AuthCache {
     }
   }
 
-  /** A write by this process: `forget` drops what it affects, whatever the outcome. */
-  async write<T>(run: () => Promise<T>, forget: () => void): Promise<T> {
+  /**
+   * A write by this process: `forget` drops what it affects, whatever the
+   * outcome; then, unless it only `creates`, it waits until the other
+   * processes have caught up with it (settle).
+   */
+  async write<T>(run: () => Promise<T>, forget: () => void, kind: 'changes' | 'creates' = 'changes'): Promise<T> {
+    let result: T;
     try {
-      return await run();
+      result = await run();
     } finally {
       this.generation++;
       forget();
     }
-  }
-}
-
-class CachedTokenStore implements TokenStore {
-  constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
-
-  create(token: TokenRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(token), () => this.cache.tokens.delete(token.hash));
+    if (kind === 'changes') await this.opts.settle?.();
+    return result;
   }
 
-  findByHash(hash: string): Promise<TokenRecord | undefined> {
-    return this.cache.read(this.cache.tokens, hash, () => this.inner.findByHash(hash));
-  }
-
-  findByHashWithUser(hash: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
-    return this.cache.readWithUser(
-      this.cache.tokens,
-      hash,
-      () => this.inner.findByHashWithUser(hash),
-      (r) => [r.token, r.user],
-      (token, user) => ({ token, user }),
-    );
-  }
-
-  listByUser(userId: number): Promise<TokenRecord[]> {
-    return this.inner.listByUser(userId);
-  }
-
-  findByPrefix(userId: number, prefix: string): Promise<TokenRecord[]> {
-    return this.inner.findByPrefix(userId, prefix);
-  }
-
-  revoke(hash: string, at: number): Promise<void> {
-    return this.cache.write(() => this.inner.revoke(hash, at), () => this.cache.tokens.delete(hash));
-  }
-
-  touch(hash: string, at: number): Promise<void> {
-    // The cached copy is updated first, so that the requests arriving while
-    // the write runs do not all decide to record "last used" again.
-    return this.cache.touch(this.cache.tokens, hash, (t) => ({ ...t, lastUsedAt: at }), () => this.inner.touch(hash, at));
-  }
-}
-
-class CachedSessionStore implements SessionStore {
-  constructor(private readonly inner: SessionStore, private readonly cache: AuthCache) {}
-
-  create(session: SessionRecord): Promise<void> {
-    return this.cache.write(() => this.inner.create(session), () => this.cache.sessions.delete(session.id));
-  }
-
-  findById(id: string): Promise<SessionRecord | undefined> {
-    return this.cache.read(this.cache.sessions, id, () => this.inner.findById(id));
-  }
-
-  findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-    return this.cache.readWithUser(
-      this.cache.sessions,
-      id,
-      () => this.inner.findByIdWithUser(id),
-      (r) => [r.session, r.user],
-      (session, user) => ({ session, user }),
-    );
-  }
-
-  touch(id: string, at: number): Promise<void> {
-    return this.cache.touch(this.cache.sessions, id, (s) => ({ ...s, lastActiveAt: at }), () => this.inner.touch(id, at));
-  }
-
-  revoke(id: string, at: number): Promise<void> {
-    return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
-  }
-
-  listByUser(userId: number): Promise<SessionRecord[]> {
-    return this.inner.listByUser(userId);
-  }
-
-  revokeAllForUser(userId: number, at: number, exceptId?: string): Promise<number> {
-    // Rare (password changes): dropping every cached session is simplest and safe.
-    return this.cache.write(() => this.inner.revokeAllForUser(userId, at, exceptId), () => this.cache.sessions.clear());
-  }
-
-  prune(before: number): Promise<number> {
-    // Drops exactly the rows the prune deletes (never live sessions, which
-    // every request would otherwise have to read again after each run).
-    const pruned = (s: SessionRecord) => s.expiresAt < before || (s.revokedAt !== null && s.revokedAt < before);
-    return this.cache.write(() => this.inner.prune(before), () => this.cache.sessions.deleteWhere(pruned));
-  }
-}
-
-class CachedUserStore implements UserStore {
-  constructor(private readonly inner: UserStore, private readonly cache: AuthCache) {}
-
-  create(user: Parameters<UserStore['create']>[0]): Promise<UserRecord> {
-    return this.cache.write(() => this.inner.create(user), () => {});
-  }
-
-  findById(id: number): Promise<UserRecord | undefined> {
-    return this.cache.read(this.cache.users, id, () => this.inner.findById(id));
-  }
-
-  findByLogin(login: string): Promise<UserRecord | undefined> {
-    return this.inner.findByLogin(login);
-  }
-
-  list(): Promise<UserRecord[]> {
-    return this.inner.list();
-  }
-
-  count(): Promise<number> {
-    return this.inner.count();
-  }
-
-  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<CredentialsEnded> {
-    // Ending credentials with the change (a new password, a disabled account) is rare: drop everything.
-    const forget = opts?.endCredentials ? () => this.cache.clear() : () => this.cache.users.delete(id);
-    return this.cache.write(() => this.inner.update(id, patch, opts), forget);
-  }
-
-  delete(id: number, opts?: UserWriteOptions): Promise<boolean> {
-    // Takes the user's sessions and tokens with it.
-    return this.cache.write(() => this.inner.delete(id, opts), () => this.cache.clear());
-  }
-
-  identityConflicts(): Promise<IdentityConflict[]> {
-    return this.inner.identityConflicts();
+  /** Waits for the signal after a migration (PostgreSQL: takes the lease). */
+  async ready(): Promise<void> {
+    this.clear();
+    await this.opts.ready?.();
   }
 }
 
 /** `storage` with its token, session and user lookups cached (see the rules above). */
 export function withAuthCache(storage: Storage, opts: AuthCacheOptions): Storage {
-  const cache = new AuthCache(opts);
+  const cache = new AuthCache(opts, storage.stats);
   return {
     ...storage,
     users: new CachedUserStore(storage.users, cache),
@@ -279,6 +259,7 @@ export function withAuthCache(storage: Storage, opts: AuthCacheOptions): Storage
       } finally {
         cache.clear();
       }
+      await cache.ready();
     },
   };
 }

@@ -8,6 +8,17 @@ import { identityKey } from '../identity.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
+/** The database holds a migration this release does not know: a later release migrated it. */
+export class NewerSchemaError extends Error {
+  override name = 'NewerSchemaError';
+  constructor(readonly migration: string) {
+    super(
+      `the database was migrated by a later semauth release (its migration ${migration} is unknown to this one): ` +
+        'run that release or a later one, or restore a backup made before the upgrade',
+    );
+  }
+}
+
 function initial(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
@@ -176,10 +187,91 @@ function oidcStates(): Migration {
   };
 }
 
+/**
+ * PostgreSQL: what keeps every instance's auth cache exact (pg-lease.ts).
+ *
+ * `auth_epoch` is one counter that the database itself moves, in the same
+ * transaction, whenever a row that authentication reads may have changed:
+ * any change to `users`, any change to `api_tokens` or `sessions` other
+ * than their "last used" time, and deletes and truncates of the three.
+ * Inserts do not move it (a cache never holds a row that did not exist).
+ * Each move also notifies the channel `semauth_auth_epoch` with the new
+ * value, so that every instance drops its cache when the commit happens.
+ * Triggers rather than code in the stores, so that no write can skip them:
+ * not a store method added later, not the CLI, not an older semauth during
+ * a rolling upgrade, not an operator's psql.
+ *
+ * The move is a deferred constraint trigger: it runs once per transaction,
+ * as its last step before commit. So the lock on the counter row, which
+ * orders the moves, is always the last lock a transaction takes and is held
+ * only while it commits: a transaction waiting for it never holds it back
+ * from anyone, and no deadlock can form around it.
+ *
+ * `auth_cache_leases` has one row per process whose cache is in use: until
+ * when it may serve from that cache, and the latest value it has dropped
+ * its cache for. A revocation answers only when every unexpired lease has
+ * caught up with it.
+ *
+ * SQLite needs none of this: its cache watches `PRAGMA data_version`, which
+ * every commit by another connection moves.
+ */
+function authEpoch(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect !== 'postgres') return;
+      await sql`create table auth_epoch (id integer primary key check (id = 1), value bigint not null)`.execute(db);
+      await sql`insert into auth_epoch (id, value) values (1, 0)`.execute(db);
+      await sql`
+        create table auth_cache_leases (
+          instance text primary key,
+          expires_at timestamptz not null,
+          seen_epoch bigint not null
+        )`.execute(db);
+      // Once per transaction: a transaction-local setting remembers that it moved.
+      await sql`
+        create function semauth_move_auth_epoch() returns trigger language plpgsql as $$
+        declare
+          moved bigint;
+        begin
+          if current_setting('semauth.auth_epoch_moved', true) is distinct from 'yes' then
+            update auth_epoch set value = value + 1 where id = 1 returning value into moved;
+            perform pg_notify('semauth_auth_epoch', moved::text);
+            perform set_config('semauth.auth_epoch_moved', 'yes', true);
+          end if;
+          return null;
+        end $$`.execute(db);
+      const changed = {
+        users: sql`old.* is distinct from new.*`,
+        // Touches ("last used", at most once a minute) change nothing a cache must drop.
+        api_tokens: sql`to_jsonb(old) - 'last_used_at' is distinct from to_jsonb(new) - 'last_used_at'`,
+        sessions: sql`to_jsonb(old) - 'last_active_at' is distinct from to_jsonb(new) - 'last_active_at'`,
+      };
+      for (const [table, when] of Object.entries(changed)) {
+        const t = sql.table(table);
+        await sql`
+          create constraint trigger ${sql.id(`${table}_auth_epoch_update`)} after update on ${t}
+          deferrable initially deferred for each row when (${when}) execute function semauth_move_auth_epoch()`.execute(db);
+        await sql`
+          create constraint trigger ${sql.id(`${table}_auth_epoch_delete`)} after delete on ${t}
+          deferrable initially deferred for each row execute function semauth_move_auth_epoch()`.execute(db);
+        await sql`
+          create trigger ${sql.id(`${table}_auth_epoch_truncate`)} after truncate on ${t}
+          for each statement execute function semauth_move_auth_epoch()`.execute(db);
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_identity_keys': identityKeys(), '0003_session_details': sessionDetails(), '0005_oidc_states': oidcStates() };
+      return {
+        '0001_initial': initial(dialect),
+        '0002_identity_keys': identityKeys(),
+        '0003_oidc_states': oidcStates(),
+        '0004_auth_epoch': authEpoch(dialect),
+        '0005_session_details': sessionDetails(),
+      };
     },
   };
 }

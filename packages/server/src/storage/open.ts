@@ -1,11 +1,12 @@
 /**
  * Opens the configured database and assembles the Storage from the shared
  * Kysely stores. The two dialects differ only in how they connect, how
- * concurrent migrations are serialised, and in SQLite's auth cache.
+ * concurrent migrations are serialised, and in how their auth caches learn
+ * of other processes' changes.
  */
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { ConfigError } from '../config/parsers.js';
 import type { Config } from '../config/schema.js';
 import { KyselyAuditStore } from './kysely/audit.js';
@@ -14,18 +15,32 @@ import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
 import { KyselyUserStore } from './kysely/users.js';
-import { withAuthCache } from './auth-cache.js';
-import { migrationProvider } from './migrations.js';
+import { withAuthCache, type AuthCacheHooks } from './auth-cache.js';
+import { NewerSchemaError, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { watchCommits, withStatementCache } from './sqlite-handle.js';
-import type { Storage, StorageStats } from './types.js';
+import type { MigrationStatus, Storage, StorageStats } from './types.js';
 import { createPgPool } from './pg-pool.js';
+import { pgConnectionConfig } from './pg-connection.js';
+import { LeaseLost, LeaseWatch } from './pg-lease.js';
 import { createDirectories, createPrivateFile, pathExists } from './sqlite-file.js';
 
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_ID = 5_200_771;
 
-export interface OpenOptions {
+/**
+ * Drop the whole PostgreSQL auth cache at least this often: "last used"
+ * times written by other instances (at most once a minute each) are not
+ * notified, and session idle expiry reads them.
+ */
+const PG_CACHE_REFRESH_MS = 60_000;
+
+export interface StorageHooks extends AuthCacheHooks {
+  /** PostgreSQL: the auth cache's lease was taken (true) or lost (false). */
+  onAuthSignal?: (up: boolean, error?: Error) => void;
+}
+
+export interface OpenOptions extends StorageHooks {
   /**
    * Whether a missing SQLite file may be created (default true). Commands
    * that only read say no: pointed at the wrong place, they must fail rather
@@ -37,7 +52,19 @@ export interface OpenOptions {
 }
 
 export async function openStorage(config: Config, opts: OpenOptions = {}): Promise<Storage> {
-  return config.dialect === 'postgres' ? openPostgres(config) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
+  return config.dialect === 'postgres' ? openPostgres(config, opts) : openSqlite(config.sqlitePath, { ...opts, authCacheEntries: config.authCacheEntries });
+}
+
+async function migrationStatus(db: Kysely<Database>, dialect: Storage['dialect']): Promise<MigrationStatus> {
+  const known = await new Migrator({ db, provider: migrationProvider(dialect) }).getMigrations();
+  const pending = known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const names = new Set(known.map((m) => m.name));
+  // Kysely's own bookkeeping table; absent on a database never migrated.
+  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (r) => r.rows.map((row) => row.name),
+    () => [] as string[],
+  );
+  return { pending, unknown: applied.filter((name) => !names.has(name)) };
 }
 
 /**
@@ -67,7 +94,7 @@ function assemble(
   migrate: () => Promise<void>,
   extra: { close?: () => Promise<void>; sqlite?: SQLite.Database } = {},
 ): Storage {
-  const stats: StorageStats = { writes: 0 };
+  const stats: StorageStats = { writes: 0, cacheLooks: 0 };
   const handles: DatabaseHandles = extra.sqlite ? { kysely: db, sqlite: extra.sqlite } : { kysely: db };
   const storage: Storage & { [HANDLES]: DatabaseHandles } = {
     [HANDLES]: handles,
@@ -80,6 +107,7 @@ function assemble(
     audit: new KyselyAuditStore(db, stats),
     oidcStates: new KyselyOidcStateStore(db, stats),
     migrate,
+    migrationStatus: () => migrationStatus(db, dialect),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -93,7 +121,10 @@ function assemble(
 
 async function runMigrations(db: Kysely<Database>, dialect: Storage['dialect']): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest();
-  if (error) throw error;
+  if (!error) return;
+  // Kysely's words for a database that a later release has migrated (a rollback, say).
+  const unknown = /previously executed migration (\S+) is missing/.exec(String((error as Error)?.message));
+  throw unknown ? new NewerSchemaError(unknown[1]!) : error;
 }
 
 /**
@@ -154,25 +185,69 @@ export function openSqlite(path: string, opts: OpenOptions & { authCacheEntries?
     commits.close();
     await storage.close();
   };
-  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted });
+  return withAuthCache({ ...storage, close }, { maxEntries, changed: commits.foreignCommitted, onHit: opts.onHit, onMiss: opts.onMiss });
 }
 
-async function openPostgres(config: Config): Promise<Storage> {
+/**
+ * `config.authCacheEntries` > 0 caches token, session and user lookups
+ * (auth-cache.ts) under a lease (pg-lease.ts): exact across instances.
+ * Whether or not it caches, every write that can change a cached entry
+ * waits until the instances that do have dropped it.
+ */
+async function openPostgres(config: Config, hooks: StorageHooks): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config) }) });
-  return assemble(db, 'postgres', async () => {
-    // Instances starting at the same moment on an empty database take turns:
-    // one session-level advisory lock around the whole run, the creation of
-    // Kysely's bookkeeping tables included (Kysely's own lock comes after
-    // that, and CREATE TABLE IF NOT EXISTS is not safe under concurrency in
-    // PostgreSQL; Kysely 0.28 happens to tolerate the race, we do not rely
-    // on it). Released below, or by PostgreSQL if this process dies.
-    await db.connection().execute(async (conn) => {
-      await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
-      try {
-        await runMigrations(conn, 'postgres');
-      } finally {
-        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(conn);
-      }
-    });
+  const storage = assemble(db, 'postgres', async () => {
+    // Migrations run on a connection of their own, without the statement
+    // timeout of the request pool: waiting for another instance's migration
+    // (the lock below) or rewriting a large table may take longer.
+    const migrator = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(config, { max: 1, timeouts: false }) }) });
+    try {
+      // Instances starting at the same moment on an empty database take turns:
+      // one session-level advisory lock around the whole run, the creation of
+      // Kysely's bookkeeping tables included (Kysely's own lock comes after
+      // that, and CREATE TABLE IF NOT EXISTS is not safe under concurrency in
+      // PostgreSQL; Kysely 0.28 happens to tolerate the race, we do not rely
+      // on it). Released below, or by PostgreSQL if this process dies.
+      await migrator.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
+        try {
+          await runMigrations(conn, 'postgres');
+        } finally {
+          await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(conn);
+        }
+      });
+    } finally {
+      await migrator.destroy();
+    }
   });
+  const connection = pgConnectionConfig(config);
+  const lease = new LeaseWatch({
+    // Its own name, so that operators (and tests) can tell it from the pool's connections.
+    connection: { ...connection, application_name: `${connection.application_name ?? 'semauth'} auth-lease` },
+    leaseMs: config.authCacheLeaseSeconds * 1000,
+    query: async <R>(text: string, params: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows,
+    onStateChange: hooks.onAuthSignal,
+  });
+  const caching = config.authCacheEntries > 0;
+  const close = async () => {
+    await lease.close();
+    await storage.close();
+  };
+  // Wrapped even with the cache off: this process's writes must still wait for the instances whose cache is on.
+  return withAuthCache(
+    { ...storage, close },
+    {
+      maxEntries: config.authCacheEntries,
+      changed: () => {
+        if (!lease.usable()) throw new LeaseLost('no auth cache lease');
+        return false;
+      },
+      subscribe: (drop) => lease.onDrop(drop),
+      settle: () => lease.settle(),
+      ready: caching ? () => lease.start() : undefined,
+      refreshMs: PG_CACHE_REFRESH_MS,
+      onHit: hooks.onHit,
+      onMiss: hooks.onMiss,
+    },
+  );
 }

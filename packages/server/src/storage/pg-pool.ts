@@ -19,13 +19,23 @@ const types = {
 
 const ignore = () => {};
 
-export function createPgPool(config: Config): pg.Pool {
+/**
+ * `timeouts` (default on): SEMAUTH_DB_STATEMENT_TIMEOUT_SECONDS twice over.
+ * PostgreSQL's `statement_timeout` ends a statement that runs too long on a
+ * live server (and frees its locks); the client-side `query_timeout`, a
+ * second later, gives up on a server that no longer answers at all — frozen,
+ * or gone without closing the connection — where the server-side limit can
+ * never fire. Either way the request gets a 503 instead of hanging.
+ */
+export function createPgPool(config: Config, opts: { max?: number; timeouts?: boolean } = {}): pg.Pool {
+  const limitMs = opts.timeouts === false ? 0 : config.dbStatementTimeoutSeconds * 1000;
   const pool = new pg.Pool({
     ...pgConnectionConfig(config),
-    max: config.dbPoolSize,
+    max: opts.max ?? config.dbPoolSize,
     types,
     // Notice a database host that vanished without closing the connection.
     keepAlive: true,
+    ...(limitMs > 0 ? { statement_timeout: limitMs, query_timeout: limitMs + 1000 } : {}),
   });
   // When the server goes away, every client emits 'error'. The pool listens
   // on idle clients and re-emits on itself; a client checked out (between

@@ -70,7 +70,7 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
-/** One OIDC sign-in in flight (migration 0005): keyed by a hash of the browser's state cookie, consumed once. */
+/** One OIDC sign-in in flight (migration 0003): keyed by a hash of the browser's state cookie, consumed once. */
 export interface OidcStatesTable {
   id: string;
   provider: string;

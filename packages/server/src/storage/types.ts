@@ -179,6 +179,11 @@ export interface AuditStore {
   prune(before: number, limit?: number): Promise<number>;
 }
 
+export interface MigrationStatus {
+  pending: string[];
+  unknown: string[];
+}
+
 /**
  * An OIDC sign-in between its start and the provider's callback. It holds
  * nothing secret: its key is a SHA-256 of the secret in the browser's state
@@ -212,6 +217,8 @@ export interface OidcStateStore {
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
+  /** Looks the auth cache took at its change signal (one per batch of requests). */
+  cacheLooks: number;
 }
 
 export interface Storage {
@@ -225,6 +232,11 @@ export interface Storage {
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Migrations of this release not applied to the database (`pending`), and
+   * applied ones this release does not know (`unknown`: a newer release ran).
+   */
+  migrationStatus(): Promise<MigrationStatus>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  * its exit code and output. `npm run build` must have run (npm test does).
  */
 import { spawn } from 'node:child_process';
-import { FAST_HASHING_ENV, freshDatabaseEnv } from '../support/database.js';
+import { FAST_HASHING_ENV, freshDatabaseEnv, tempDir } from '../support/database.js';
 import { SEMAUTH_BIN } from '../support/server-process.js';
 
 export interface CliResult {
@@ -19,6 +19,7 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Written to standard input, then closed (stdin is closed at once otherwise). */
   stdin?: string;
+  /** Working directory; default a new empty one, so that no stray ./config.json is found. */
   cwd?: string;
 }
 
@@ -26,7 +27,7 @@ export function semauth(args: string[], opts: CliOptions = {}): Promise<CliResul
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SEMAUTH_BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
-      cwd: opts.cwd,
+      cwd: opts.cwd ?? tempDir('semauth-cwd-'),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -236,6 +236,13 @@ describe('cross-checks', () => {
     );
   });
 
+  it('metrics on the API port itself are refused; a metrics port without metrics is warned about', () => {
+    expect(loadError({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '3000' } }).message).toMatch(/^SEMAUTH_METRICS_PORT .* must differ from SEMAPHORE_PORT/);
+    expect(loadConfig({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '9464' } })).toMatchObject({ metrics: true, metricsPort: 9464 });
+    expect(configWarnings(loadConfig({ env: { SEMAUTH_METRICS_PORT: '9464' } }))).toContain('SEMAUTH_METRICS_PORT is set but SEMAUTH_METRICS is not true: no metrics are served');
+    expect(configWarnings(loadConfig({ env: { SEMAUTH_METRICS: 'true', SEMAUTH_METRICS_PORT: '9464' } }))).toEqual([]);
+  });
+
   it('a blank SQLite path is refused', () => {
     expect(loadError({ env: { SEMAPHORE_DB_HOST: '   ' } }).message).toMatch(/^SEMAPHORE_DB_HOST \(the SQLite file path\) must not be empty/);
   });

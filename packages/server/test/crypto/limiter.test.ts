@@ -29,6 +29,23 @@ describe('Limiter', () => {
     expect(await limiter.run(async () => 'next')).toBe('next');
   });
 
+  it('counts the tasks waiting for a slot (queued), not the running ones', async () => {
+    const limiter = new Limiter(1);
+    const gates: (() => void)[] = [];
+    const task = () => limiter.run(() => new Promise<void>((resolve) => gates.push(resolve)));
+    expect(limiter.queued).toBe(0);
+    const all = [task(), task(), task()];
+    expect(limiter.queued).toBe(2);
+    // Each task that ends hands its slot to the next waiter.
+    for (const expected of [1, 0, 0]) {
+      while (gates.length === 0) await Promise.resolve();
+      gates.shift()!();
+      await Promise.resolve();
+      expect(limiter.queued).toBe(expected);
+    }
+    await Promise.all(all);
+  });
+
   it('refuses a max below 1', () => {
     expect(() => new Limiter(0)).toThrow(RangeError);
   });

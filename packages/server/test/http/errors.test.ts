@@ -129,9 +129,10 @@ describe('the last-resort error handler', () => {
       expect(errors, JSON.stringify(lines)).toHaveLength(1);
       const [line] = errors;
       // The request's own id, the one its request line carries, so the two can be joined.
-      expect(line!.reqId).toBeDefined();
-      expect(line!.reqId).toBe(failed[0]!.reqId);
-      if (r.headers['x-request-id'] !== undefined) expect(String(line!.reqId)).toBe(r.headers['x-request-id']);
+      expect(line!.request_id).toBeDefined();
+      expect(line!.request_id).toBe(failed[0]!.request_id);
+      // …and the one its answer carries in X-Request-Id.
+      expect(line!.request_id).toBe(r.headers['x-request-id']);
       // The operator gets what the client did not.
       expect(line!.err?.message).toBe(fault.message);
     } finally {

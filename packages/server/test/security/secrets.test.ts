@@ -34,10 +34,10 @@ function forms(secret: string): string[] {
 }
 
 describe('secrets', () => {
-  it('appear in neither the database (its files, or its rows), nor the trace-level logs, nor the audit log', async () => {
+  it.each(['json', 'pretty'] as const)('appear in neither the database (its files, or its rows), nor the trace-level logs (%s), nor the audit log', async (format) => {
     const dbEnv = await freshDatabaseEnv();
     const adminPassword = 'Admin-Secret-Pw-7f3a';
-    const s = await startServerProcess({ dbEnv, env: { SEMAUTH_LOG_LEVEL: 'trace', SEMAUTH_ADMIN_PASSWORD: adminPassword } });
+    const s = await startServerProcess({ dbEnv, env: { SEMAUTH_LOG_LEVEL: 'trace', SEMAUTH_LOG_FORMAT: format, SEMAUTH_ADMIN_PASSWORD: adminPassword } });
     const api = `${s.url}/api`;
     const secrets: Record<string, string> = { adminPassword };
     try {
@@ -108,8 +108,13 @@ describe('secrets', () => {
     }
     const logs = s.output();
     // One line per request was written (the most detailed logging semauth does, even at trace).
-    expect(logs.match(/"msg":"request"/g)?.length ?? 0).toBeGreaterThanOrEqual(12);
-    expect(logs).toMatch(/"url":"\/api\/user\/tokens\/\[redacted\]"/);
+    if (format === 'json') {
+      expect(logs.match(/"msg":"request"/g)?.length ?? 0).toBeGreaterThanOrEqual(12);
+      expect(logs).toMatch(/"url":"\/api\/user\/tokens\/\[redacted\]"/);
+    } else {
+      expect(logs.match(/^\S+ INFO {2}(GET|POST|DELETE) \/api\S* \d{3} /gm)?.length ?? 0).toBeGreaterThanOrEqual(12);
+      expect(logs).toMatch(/ DELETE \/api\/user\/tokens\/\[redacted\] 204 /);
+    }
     for (const [name, secret] of Object.entries(secrets)) {
       for (const form of forms(secret)) expect(logs.includes(form), `${name} found in the server output`).toBe(false);
     }

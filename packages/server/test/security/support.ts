@@ -136,6 +136,7 @@ export const KNOWN_RESPONSE_HEADERS = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
+  'x-request-id',
 ]);
 
 export function median(values: number[]): number {

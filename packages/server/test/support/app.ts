@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { LogDestination } from '../../src/logger.js';
 import type { Config } from '../../src/config/schema.js';
+import { Metrics } from '../../src/metrics/registry.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/types.js';
@@ -36,6 +37,8 @@ export interface TestApp {
   config: Config;
   storage: Storage;
   services: Services;
+  /** Set when SEMAUTH_METRICS is on: wired as main.ts wires them (cache counters included). */
+  metrics: Metrics | undefined;
   clock: TestClock;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -66,7 +69,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     ...opts.env,
   };
   const config = loadConfig({ env });
-  const storage = await openStorage(config);
+  const metrics = config.metrics ? new Metrics() : undefined;
+  const storage = await openStorage(config, metrics?.storageObservers());
   await storage.migrate();
   const clock = testClock();
   let services = createServices(storage, config, clock);
@@ -74,8 +78,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   // The services get the (possibly wrapped) storage; the app reaches storage only through them.
   const served = opts.wrapStorage ? opts.wrapStorage(storage) : storage;
   if (served !== storage) services = createServices(served, config, clock);
+  metrics?.observe(services);
   const app = buildApp(config, {
     services,
+    metrics,
     ...(opts.webUiDir !== undefined ? { webUiDir: opts.webUiDir } : {}),
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
   });
@@ -87,6 +93,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     config,
     storage,
     services,
+    metrics,
     clock,
     env,
     async close() {

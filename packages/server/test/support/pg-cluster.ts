@@ -54,6 +54,10 @@ export interface PrivateCluster {
   pause(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   resume(): Promise<void>;
+  /** SIGSTOP the server and its backends: connections stay open, nothing answers. */
+  freeze(): Promise<void>;
+  /** SIGCONT: it answers again. */
+  thaw(): Promise<void>;
   /** Stops it and deletes its data. */
   destroy(): Promise<void>;
 }
@@ -69,6 +73,12 @@ export async function startPrivateCluster(prefix: string): Promise<PrivateCluste
       const again = await cluster('start');
       if (again !== url) throw new Error(`cluster ${name} came back at ${again}, not ${url}`);
     },
-    destroy: async () => void (await cluster('stop')),
+    freeze: async () => void (await cluster('freeze')),
+    thaw: async () => void (await cluster('thaw')),
+    destroy: async () => {
+      // A frozen cluster would not stop: let it run first.
+      await cluster('thaw').catch(() => {});
+      await cluster('stop');
+    },
   };
 }

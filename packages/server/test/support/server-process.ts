@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAST_HASHING_ENV, freshDatabaseEnv } from './database.js';
+import { FAST_HASHING_ENV, freshDatabaseEnv, tempDir } from './database.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const SEMAUTH_BIN = join(REPO_ROOT, 'packages/server/bin/semauth.js');
@@ -67,6 +67,10 @@ function webRootPath(webRoot: string | undefined): string {
 export interface ServerProcessOptions {
   env?: Record<string, string>;
   dbEnv?: Record<string, string>;
+  /** Working directory; default a new empty one, so that no stray ./config.json is found. */
+  cwd?: string;
+  /** Arguments before `server`, e.g. ['--config', file]. */
+  globalArgs?: string[];
   /**
    * null: start without SEMAUTH_ADMIN_PASSWORD, as a newcomer does (the server
    * then makes up the first admin's password; `adminPassword` is '').
@@ -88,7 +92,8 @@ export async function startServerProcess(opts: ServerProcessOptions = {}): Promi
     ...(opts.adminPassword === null ? {} : { SEMAUTH_ADMIN_PASSWORD: adminPassword }),
     ...opts.env,
   };
-  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), SEMAUTH_BIN, 'server'], {
+  const child = spawn(process.execPath, [...(opts.nodeOptions ?? []), SEMAUTH_BIN, ...(opts.globalArgs ?? []), 'server'], {
+    cwd: opts.cwd ?? tempDir('semauth-cwd-'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startServer } from '../../main.js';
-import { cliConfig, type GlobalOptions, withConfigInErrors } from '../context.js';
+import { cliConfigWithSource, type GlobalOptions, withConfigInErrors } from '../context.js';
 import { settingsHelp } from '../settings-help.js';
 
 export function serverCommand(program: Command): void {
@@ -9,8 +9,8 @@ export function serverCommand(program: Command): void {
     .description('run the HTTP service (migrates the database first)')
     .addHelpText('after', settingsHelp)
     .action(async (_opts, cmd: Command) => {
-      const config = cliConfig(cmd.optsWithGlobals<GlobalOptions>());
-      await withConfigInErrors(config, () => startServer(config, { handleSignals: true }));
+      const { config, file } = cliConfigWithSource(cmd.optsWithGlobals<GlobalOptions>());
+      await withConfigInErrors(config, () => startServer(config, { handleSignals: true, configFile: file }));
       // Keep running: the listening socket holds the process open.
       await new Promise(() => {});
     });

@@ -50,3 +50,20 @@ export function isUnavailable(e: unknown, depth = 0): boolean {
   if (Array.isArray(err.errors) && err.errors.length > 0 && err.errors.every((x) => isUnavailable(x, depth + 1))) return true;
   return err.cause !== undefined && isUnavailable(err.cause, depth + 1);
 }
+
+/**
+ * True for any error a database driver raised (unreachable, timed out, or
+ * refused by the database), as opposed to our own errors: what
+ * `semauth_db_errors_total` counts. Looks through `cause` like isUnavailable.
+ */
+export function isDatabaseError(e: unknown, depth = 0): boolean {
+  const err = e as { code?: unknown; severity?: unknown; cause?: unknown } | null;
+  if (!err || typeof err !== 'object' || depth > 3) return false;
+  if (isUnavailable(err)) return true;
+  if (typeof err.code === 'string') {
+    if (err.code.startsWith('SQLITE_')) return true;
+    // A PostgreSQL error: a five-character SQLSTATE with a severity.
+    if (typeof err.severity === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) return true;
+  }
+  return err.cause !== undefined && isDatabaseError(err.cause, depth + 1);
+}
