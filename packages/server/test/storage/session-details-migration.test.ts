@@ -1,5 +1,5 @@
 /**
- * Migration 0003_session_details on a database an older semauth left with
+ * Migration 0005_session_details on a database an older semauth left with
  * sessions in it: they keep working, and list with no address or User-Agent
  * (null, not an empty string) until they end. On the dialect under test.
  */
@@ -11,9 +11,9 @@ import { legacyDatabase } from '../support/legacy-database.js';
 
 const NOW = Date.now();
 
-describe('0003_session_details', () => {
+describe('0005_session_details', () => {
   it('adds address and user_agent as null to existing sessions, which stay live', async () => {
-    const env = await legacyDatabase('0002_identity_keys', [{ username: 'old', email: 'old@example.org', password: 'old-password-1' }], async (db) => {
+    const env = await legacyDatabase('0004_auth_epoch', [{ username: 'old', email: 'old@example.org', password: 'old-password-1' }], async (db) => {
       const [user] = await db.selectFrom('users').select('id').execute();
       await db
         .insertInto('sessions')

@@ -16,7 +16,7 @@ describe('SessionStore', () => {
     expect(back?.userId).toBeTypeOf('number');
   });
 
-  it('keeps where a session signed in, and null for neither (sessions from before migration 0003)', async () => {
+  it('keeps where a session signed in, and null for neither (sessions from before migration 0005)', async () => {
     const u = await createUser(storage());
     const known = newSession(u.id, { address: '2001:db8::1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0 ✓' });
     const unknown = newSession(u.id, { address: null, userAgent: null });
