@@ -18,5 +18,10 @@ export type {
   LoginMetadata,
   OidcProvider,
   RequestOptions,
+  Session,
   User,
+  UserPutRequest,
+  UserRequest,
+  UsersUserIdPasswordPostRequest,
+  UserSummary,
 } from './models.js';

@@ -71,6 +71,87 @@ export interface User {
   alert: boolean;
   /** May create projects (a Semaphore setting, kept for compatibility). */
   can_create_project: boolean;
+  /**
+   * semauth, in the users API's answers to administrators only: the user may
+   * not sign in, and has no sessions or tokens. Absent from `userGet()`.
+   */
+  disabled?: boolean;
+}
+
+/** What `usersGet()` shows a user who is not an administrator about each user. */
+export interface UserSummary {
+  /** User id (≥ 1). */
+  id: number;
+  /** Login name. */
+  username: string;
+  /** Display name. */
+  name: string;
+}
+
+/** Body of `usersPost()`: a new user. */
+export interface UserRequest {
+  /** Login name: unique with every login and e-mail, regardless of case and Unicode form; no spaces. */
+  username: string;
+  /** Display name. */
+  name: string;
+  /** E-mail address, unique like `username`. */
+  email: string;
+  /**
+   * At least 12 characters. Without one, a local user cannot sign in until
+   * it is set with `usersUserIdPasswordPost()`; an external user has none.
+   */
+  password?: string | undefined;
+  /** Administrator of the whole service. */
+  admin?: boolean | undefined;
+  /** Wants alert e-mails (a Semaphore setting). */
+  alert?: boolean | undefined;
+  /** Signs in through LDAP or OIDC, never with a password here. */
+  external?: boolean | undefined;
+}
+
+/**
+ * Body of `usersUserIdPut()`. semauth changes only the fields present
+ * (Semaphore sets absent ones to empty or false: send every field to it).
+ */
+export interface UserPutRequest {
+  username?: string | undefined;
+  name?: string | undefined;
+  email?: string | undefined;
+  alert?: boolean | undefined;
+  /** Administrators only, and never their own. */
+  admin?: boolean | undefined;
+  /** semauth, administrators only, never their own: `true` ends every session and token of the user. */
+  disabled?: boolean | undefined;
+  /** A new password; your own also needs `current_password`. */
+  password?: string | undefined;
+  /** Your current password, when `password` changes your own. */
+  current_password?: string | undefined;
+}
+
+/** Body of `usersUserIdPasswordPost()`. */
+export interface UsersUserIdPasswordPostRequest {
+  /** The new password: at least 12 characters. */
+  password: string;
+  /** semauth: your current password, required to change your own (an administrator setting someone else's needs none). */
+  current_password?: string | undefined;
+}
+
+/** One of your live sessions, from `userSessionsGet()` (semauth). */
+export interface Session {
+  /** The session's public id (never its secret): `userSessionsSessionIdDelete(id)` ends it. */
+  id: string;
+  /** When it signed in. */
+  created: DateTimeString;
+  /** Last use, to the minute. */
+  last_active: DateTimeString;
+  /** When it ends unless used again: the idle limit or the absolute lifetime, whichever comes first. */
+  expires: DateTimeString;
+  /** Client address at sign-in; `null` for sessions older than this field. */
+  address: string | null;
+  /** User-Agent at sign-in (at most 256 characters); `null` when none was sent. */
+  user_agent: string | null;
+  /** The session these calls are made with (never true with an API token). */
+  current: boolean;
 }
 
 /** One OpenID Connect provider offered on the login page. */

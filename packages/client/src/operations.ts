@@ -5,7 +5,7 @@
  * a path, method, status or auth requirement cannot drift unnoticed.
  */
 export interface OperationSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below `basePath`; `{name}` marks a path parameter. */
   path: string;
   /** Fixed query parameters sent on every call. */
@@ -36,6 +36,15 @@ export const OPERATIONS = {
   },
   authLoginGet: { method: 'GET', path: '/auth/login', authenticated: false, expect: 'json' },
   userGet: { method: 'GET', path: '/user', authenticated: true, expect: 'json' },
+  usersGet: { method: 'GET', path: '/users', authenticated: true, expect: 'json' },
+  usersPost: { method: 'POST', path: '/users', authenticated: true, expect: 'json' },
+  usersUserIdGet: { method: 'GET', path: '/users/{user_id}', authenticated: true, expect: 'json' },
+  usersUserIdPut: { method: 'PUT', path: '/users/{user_id}', authenticated: true, expect: 'nothing' },
+  usersUserIdDelete: { method: 'DELETE', path: '/users/{user_id}', authenticated: true, expect: 'nothing' },
+  usersUserIdPasswordPost: { method: 'POST', path: '/users/{user_id}/password', authenticated: true, expect: 'nothing' },
+  userSessionsGet: { method: 'GET', path: '/user/sessions', authenticated: true, expect: 'json' },
+  userSessionsDelete: { method: 'DELETE', path: '/user/sessions', authenticated: true, expect: 'nothing' },
+  userSessionsSessionIdDelete: { method: 'DELETE', path: '/user/sessions/{session_id}', authenticated: true, expect: 'nothing' },
   pingGet: { method: 'GET', path: '/ping', authenticated: false, expect: 'text' },
 } as const satisfies Record<string, OperationSpec>;
 

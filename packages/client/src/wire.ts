@@ -1,4 +1,4 @@
-import type { CreateTokenOptions } from './models.js';
+import type { CreateTokenOptions, UserPutRequest, UserRequest, UsersUserIdPasswordPostRequest } from './models.js';
 
 /**
  * Formats a date-time the way the API documents them: UTC, whole seconds,
@@ -21,4 +21,28 @@ export function createTokenBody(options: CreateTokenOptions | undefined): Record
   if (options?.name !== undefined) body['name'] = options.name;
   if (options?.expiresAt !== undefined) body['expires_at'] = toWireDateTime(options.expiresAt);
   return body;
+}
+
+/** The wire keys of each users body, as the server documents them (a test compares). */
+export const USER_REQUEST_KEYS = ['username', 'name', 'email', 'password', 'admin', 'alert', 'external'] as const satisfies readonly (keyof UserRequest)[];
+export const USER_PUT_KEYS = ['username', 'name', 'email', 'alert', 'admin', 'disabled', 'password', 'current_password'] as const satisfies readonly (keyof UserPutRequest)[];
+export const PASSWORD_KEYS = ['password', 'current_password'] as const satisfies readonly (keyof UsersUserIdPasswordPostRequest)[];
+
+/**
+ * A model as a JSON body: the keys the caller set, in the model's wire
+ * names, and only those listed (a stray property of a wider object is not
+ * sent). `undefined` means "not given", so a PUT leaves that field alone.
+ */
+export function pickBody<T extends object>(model: T, keys: readonly (keyof T & string)[]): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const key of keys) if (model[key] !== undefined) body[key] = model[key];
+  return body;
+}
+
+/** A user id as a path segment: a positive whole number, or a TypeError before any request. */
+export function userIdSegment(userId: number): string {
+  if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId < 1) {
+    throw new TypeError('userId must be a positive integer');
+  }
+  return String(userId);
 }

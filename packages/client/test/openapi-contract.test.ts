@@ -8,12 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type OperationName } from '../src/operations.js';
-import { createTokenBody } from '../src/wire.js';
-import { MODEL_SCHEMAS, TOKEN_OPTIONS_KEYS, type Kind } from './support/model-schemas.js';
+import { createTokenBody, PASSWORD_KEYS, USER_PUT_KEYS, USER_REQUEST_KEYS } from '../src/wire.js';
+import { BODY_SCHEMAS, MODEL_SCHEMAS, TOKEN_OPTIONS_KEYS, type Kind } from './support/model-schemas.js';
 import { startServer, type ServerProcess } from './support/server.js';
 
 interface JsonSchema {
   $ref?: string;
+  anyOf?: JsonSchema[];
   type?: string | string[];
   items?: JsonSchema;
   required?: string[];
@@ -36,9 +37,19 @@ const RESPONSE_MODELS: Partial<Record<OperationName, string>> = {
   userTokensPost: 'APIToken',
   authLoginGet: 'LoginMetadata',
   userGet: 'User',
+  usersGet: '(User|UserSummary)[]',
+  usersPost: 'User',
+  usersUserIdGet: 'User',
+  userSessionsGet: 'Session[]',
 };
 /** Which operations send a body, and of which component schema. */
-const BODY_MODELS: Partial<Record<OperationName, string>> = { authLoginPost: 'Login', userTokensPost: 'TokenOptions' };
+const BODY_MODELS: Partial<Record<OperationName, string>> = {
+  authLoginPost: 'Login',
+  userTokensPost: 'TokenOptions',
+  usersPost: 'UserRequest',
+  usersUserIdPut: 'UserPutRequest',
+  usersUserIdPasswordPost: 'UsersUserIdPasswordPostRequest',
+};
 
 let server: ServerProcess;
 let doc: OpenApiDocument;
@@ -57,9 +68,10 @@ function resolve(schema: JsonSchema): JsonSchema {
   return name === undefined ? schema : resolve(doc.components.schemas[name] ?? {});
 }
 
-/** Name of a `$ref`'d component, `X[]` for an array of one, or an inline kind. */
+/** Name of a `$ref`'d component, `X[]` for an array of one, `(X|Y)` for either, or an inline kind. */
 function shapeName(schema: JsonSchema): string {
   if (schema.$ref !== undefined) return schema.$ref.replace('#/components/schemas/', '');
+  if (schema.anyOf !== undefined) return `(${schema.anyOf.map(shapeName).join('|')})`;
   if (schema.type === 'array' && schema.items !== undefined) return `${shapeName(schema.items)}[]`;
   return JSON.stringify(schema);
 }
@@ -92,13 +104,21 @@ function sameModel(schema: JsonSchema, model: { required: readonly string[]; pro
 }
 
 describe('models match the server’s component schemas', () => {
-  it.each(['Login', 'APIToken', 'User', 'LoginMetadata'] as const)('%s', (name) => {
+  it.each(['Login', 'APIToken', 'User', 'UserSummary', 'Session', 'LoginMetadata', 'UserRequest', 'UserPutRequest', 'UsersUserIdPasswordPostRequest'] as const)('%s', (name) => {
     const schema = doc.components.schemas[name];
     expect(schema, `no component schema ${name}`).toBeDefined();
     const actual = describeModel(schema!);
-    const model = MODEL_SCHEMAS[name];
+    const model = name in MODEL_SCHEMAS ? MODEL_SCHEMAS[name as keyof typeof MODEL_SCHEMAS] : BODY_SCHEMAS[name as keyof typeof BODY_SCHEMAS];
     expect(actual.properties).toEqual({ ...model.properties });
     expect(actual.required).toEqual([...model.required].sort());
+  });
+
+  it.each([
+    ['UserRequest', USER_REQUEST_KEYS],
+    ['UserPutRequest', USER_PUT_KEYS],
+    ['UsersUserIdPasswordPostRequest', PASSWORD_KEYS],
+  ] as const)('the SDK sends the %s keys the server documents, and no others', (name, keys) => {
+    expect([...keys].sort()).toEqual(Object.keys(resolve({ $ref: `#/components/schemas/${name}` }).properties ?? {}).sort());
   });
 
   it('the token options body uses the server’s keys', () => {

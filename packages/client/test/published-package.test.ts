@@ -30,6 +30,8 @@ const EXPECTED_OUTPUT: Record<string, RegExp> = {
   'ping-and-login-metadata.ts': /^pong\nPassword login enabled: true$/m,
   'quick-start.mjs': /^Your API token: [a-z0-9_=-]{44}$/m,
   'error-handling.ts': /^Login refused: HTTP 401[\s\S]*No such token of yours\nCancelled\n(Unreachable|Timed out)/m,
+  'users-admin.ts': /^Created alice \(id \d+\)\nRenamed to Alice Liddell\n1\tadmin\n[\s\S]*Usernames are unique regardless of case: HTTP 409\nDeleted alice$/m,
+  'sessions.ts': /^\* \S{16} from 127\.0\.0\.1 with example-laptop, active \S+Z\n[\s\S]*Sessions left: 1\nSigned out: true$/m,
 };
 
 let server: ServerProcess;

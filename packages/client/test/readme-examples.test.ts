@@ -50,6 +50,13 @@ describe('README examples', () => {
     }
     expect(exampleFiles).toEqual(expect.arrayContaining(['examples/cookie-flow.ts', 'examples/bearer-flow.ts']));
   });
+
+  it('shows the users API (the seed’s UserApi) and the sessions API', () => {
+    const shown = blocks.map((block) => block.code).join('\n');
+    for (const operation of ['usersGet(', 'usersPost(', 'usersUserIdGet(', 'usersUserIdPut(', 'usersUserIdDelete(', 'usersUserIdPasswordPost(', 'userSessionsGet(', 'userSessionsDelete(', 'userSessionsSessionIdDelete(']) {
+      expect(shown).toContain(operation);
+    }
+  });
 });
 
 describe('README JavaScript examples', () => {

@@ -16,8 +16,10 @@ import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
 import { healthRoutes } from './http/routes/health.js';
 import { pingRoutes } from './http/routes/ping.js';
+import { sessionRoutes } from './http/routes/sessions.js';
 import { tokenRoutes } from './http/routes/tokens.js';
 import { userRoutes } from './http/routes/user.js';
+import { usersRoutes } from './http/routes/users.js';
 import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
@@ -134,6 +136,8 @@ export function buildApp(config: Config, { services, metrics, webUiDir, logDesti
       authRoutes(api, deps);
       userRoutes(api, deps);
       tokenRoutes(api, deps);
+      sessionRoutes(api, deps);
+      usersRoutes(api, deps);
       if (services.oidc) oidcRoutes(api, { config, oidc: services.oidc });
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },

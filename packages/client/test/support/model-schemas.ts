@@ -43,6 +43,23 @@ export const MODEL_SCHEMAS = {
       external: 'boolean',
       alert: 'boolean',
       can_create_project: 'boolean',
+      disabled: 'boolean',
+    },
+  },
+  UserSummary: {
+    required: ['id', 'username', 'name'],
+    properties: { id: 'integer', username: 'string', name: 'string' },
+  },
+  Session: {
+    required: ['id', 'created', 'last_active', 'expires', 'address', 'user_agent', 'current'],
+    properties: {
+      id: 'string',
+      created: 'string',
+      last_active: 'string',
+      expires: 'string',
+      address: 'string|null',
+      user_agent: 'string|null',
+      current: 'boolean',
     },
   },
   OidcProvider: {
@@ -52,6 +69,35 @@ export const MODEL_SCHEMAS = {
   LoginMetadata: {
     required: ['oidc_providers', 'login_with_password'],
     properties: { oidc_providers: 'OidcProvider[]', login_with_password: 'boolean' },
+  },
+} as const satisfies Record<string, ModelSchema>;
+
+/**
+ * Request bodies the SDK types as models. Their optional keys are typed
+ * `?: T | undefined`, so that a caller may pass `undefined` for "not given"
+ * (the SDK then leaves the key out).
+ */
+export const BODY_SCHEMAS = {
+  UserRequest: {
+    required: ['username', 'name', 'email'],
+    properties: { username: 'string', name: 'string', email: 'string', password: 'string', admin: 'boolean', alert: 'boolean', external: 'boolean' },
+  },
+  UserPutRequest: {
+    required: [],
+    properties: {
+      username: 'string',
+      name: 'string',
+      email: 'string',
+      alert: 'boolean',
+      admin: 'boolean',
+      disabled: 'boolean',
+      password: 'string',
+      current_password: 'string',
+    },
+  },
+  UsersUserIdPasswordPostRequest: {
+    required: ['password'],
+    properties: { password: 'string', current_password: 'string' },
   },
 } as const satisfies Record<string, ModelSchema>;
 

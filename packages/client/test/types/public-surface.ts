@@ -20,7 +20,12 @@ import {
   type LoginMetadata,
   type OidcProvider,
   type RequestOptions,
+  type Session,
   type User,
+  type UserPutRequest,
+  type UserRequest,
+  type UsersUserIdPasswordPostRequest,
+  type UserSummary,
 } from '@semauth/client';
 
 declare const signal: AbortSignal;
@@ -52,6 +57,17 @@ expectTypeOf(auth.userTokensApiTokenIdDelete).toEqualTypeOf<
 expectTypeOf(auth.authLoginGet).toEqualTypeOf<(init?: RequestOptions) => Promise<LoginMetadata>>();
 expectTypeOf(users.userGet).toEqualTypeOf<(init?: RequestOptions) => Promise<User>>();
 expectTypeOf(ping.pingGet).toEqualTypeOf<(init?: RequestOptions) => Promise<string>>();
+expectTypeOf(users.usersGet).toEqualTypeOf<(init?: RequestOptions) => Promise<Array<User | UserSummary>>>();
+expectTypeOf(users.usersPost).toEqualTypeOf<(user: UserRequest, init?: RequestOptions) => Promise<User>>();
+expectTypeOf(users.usersUserIdGet).toEqualTypeOf<(userId: number, init?: RequestOptions) => Promise<User>>();
+expectTypeOf(users.usersUserIdPut).toEqualTypeOf<(userId: number, user: UserPutRequest, init?: RequestOptions) => Promise<void>>();
+expectTypeOf(users.usersUserIdDelete).toEqualTypeOf<(userId: number, init?: RequestOptions) => Promise<void>>();
+expectTypeOf(users.usersUserIdPasswordPost).toEqualTypeOf<
+  (userId: number, password: UsersUserIdPasswordPostRequest, init?: RequestOptions) => Promise<void>
+>();
+expectTypeOf(users.userSessionsGet).toEqualTypeOf<(init?: RequestOptions) => Promise<Session[]>>();
+expectTypeOf(users.userSessionsDelete).toEqualTypeOf<(init?: RequestOptions) => Promise<void>>();
+expectTypeOf(users.userSessionsSessionIdDelete).toEqualTypeOf<(sessionId: string, init?: RequestOptions) => Promise<void>>();
 
 // ── Calls that must compile ──────────────────────────────────────────────
 void auth.authLoginPost({ auth: 'admin', password: 'pw' }, { signal });
@@ -63,6 +79,13 @@ void auth.userTokensPost({ expiresAt: '2030-01-01T00:00:00Z', name: 'ci' }, { si
 void auth.userTokensPost({ name: undefined, expiresAt: undefined }); // even under exactOptionalPropertyTypes
 void auth.userTokensApiTokenIdDelete('abcdefgh', { signal });
 void users.userGet({ signal });
+void users.usersPost({ username: 'u', name: 'n', email: 'u@example.org' });
+void users.usersPost({ username: 'u', name: 'n', email: 'u@example.org', password: undefined, admin: true }, { signal });
+void users.usersUserIdPut(2, {});
+void users.usersUserIdPut(2, { name: 'n', disabled: undefined });
+void users.usersUserIdPasswordPost(2, { password: 'p' });
+void users.usersUserIdPasswordPost(2, { password: 'p', current_password: 'c' }, { signal });
+void users.userSessionsSessionIdDelete('abc', { signal });
 void ping.pingGet({});
 
 // ── Models ───────────────────────────────────────────────────────────────
@@ -86,7 +109,19 @@ expectTypeOf<User>().toEqualTypeOf<{
   external: boolean;
   alert: boolean;
   can_create_project: boolean;
+  disabled?: boolean;
 }>();
+expectTypeOf<UserSummary>().toEqualTypeOf<{ id: number; username: string; name: string }>();
+expectTypeOf<Session>().toEqualTypeOf<{
+  id: string;
+  created: string;
+  last_active: string;
+  expires: string;
+  address: string | null;
+  user_agent: string | null;
+  current: boolean;
+}>();
+expectTypeOf<UsersUserIdPasswordPostRequest>().toEqualTypeOf<{ password: string; current_password?: string | undefined }>();
 expectTypeOf<OidcProvider>().toEqualTypeOf<{ id: string; name: string; color?: string; icon?: string }>();
 expectTypeOf<LoginMetadata>().toEqualTypeOf<{ oidc_providers: OidcProvider[]; login_with_password: boolean }>();
 expectTypeOf<CreateTokenOptions['expiresAt']>().toEqualTypeOf<Date | string | undefined>();
@@ -150,6 +185,18 @@ const wrongId: number = ({} as APIToken).id;
 const wrongUserId: string = ({} as APIToken).user_id;
 // @ts-expect-error userGet is on UserApi, not AuthenticationApi
 void auth.userGet();
+// @ts-expect-error the user id is a number, as in the seed
+void users.usersUserIdGet('2');
+// @ts-expect-error username is required to create a user
+void users.usersPost({ name: 'n', email: 'e@example.org' });
+// @ts-expect-error the password body needs the new password
+void users.usersUserIdPasswordPost(2, { current_password: 'c' });
+// @ts-expect-error the wire name is current_password
+void users.usersUserIdPasswordPost(2, { password: 'p', currentPassword: 'c' });
+// @ts-expect-error admin is a boolean
+void users.usersUserIdPut(2, { admin: 'yes' });
+// @ts-expect-error the session id is a string
+void users.userSessionsSessionIdDelete(7);
 // @ts-expect-error ApiException.body is unknown: narrow it before use
 void (({} as ApiException).body.error);
 void wrongId;

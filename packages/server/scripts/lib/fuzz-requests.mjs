@@ -304,6 +304,20 @@ function tokenId() {
   );
 }
 
+/**
+ * User ids for /users/{id}: any but the fuzzer's own account (1, the
+ * administrator it signs in as), which a random PUT could rename or a random
+ * password change lock out — the fuzzer would lose its credentials, not find
+ * a bug. The server's own rules for one's account are tested elsewhere.
+ */
+function userId() {
+  return fc.oneof(
+    fc.integer({ min: 2, max: 12 }).map(String),
+    fc.constantFrom('0', '-1', '1.5', '1e3', 'abc', '2147483647', '2147483648', '99999999999999999999', '%32', '%', '%00', '0x2', ' 2', '2%2F'),
+    fc.integer({ min: 100, max: 5000 }).map((n) => '9'.repeat(n)),
+  );
+}
+
 function target(ctx) {
   const api = fc.oneof(
     { weight: 20, arbitrary: fc.constant(`${ctx.prefix}/api`) },
@@ -312,6 +326,9 @@ function target(ctx) {
   const route = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom('/ping', '/auth/login', '/auth/logout', '/user', '/user/tokens', '/openapi.json', '/auth/login/', '/user/', '/user/tokens/', '/user//tokens') },
     { weight: 4, arbitrary: tokenId().map((id) => `/user/tokens/${id}`) },
+    { weight: 1, arbitrary: fc.constantFrom('/users', '/users/', '/user/sessions', '/user/sessions/') },
+    { weight: 1, arbitrary: fc.tuple(userId(), fc.constantFrom('', '/', '/password', '/password/')).map(([id, tail]) => `/users/${id}${tail}`) },
+    { weight: 1, arbitrary: fc.oneof(fc.constant(M.sessionId), tokenId()).map((id) => `/user/sessions/${id}`) },
     { weight: 1, arbitrary: fc.array(percentJunk(), { maxLength: 5 }).map((segs) => `/${segs.join('/')}`) },
   );
   const query = fc.oneof(
@@ -377,6 +394,25 @@ function body() {
   const text = fc.oneof(
     { weight: 3, arbitrary: fc.record({ auth: fc.oneof(nasty(), anyJson(), fc.constantFrom('admin', 'admin@localhost', 'nobody')), password: fc.oneof(nasty(), anyJson(), fc.constant(M.password)) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)) },
     { weight: 2, arbitrary: fc.record({ name: fc.oneof(nasty(300), anyJson()), expires_at: fc.oneof(fc.constantFrom('2099-01-01T00:00:00Z', '2000-01-01T00:00:00Z', '2099-13-45T99:99:99Z', '', 'tomorrow'), anyJson(), nasty()) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record(
+          {
+            username: fc.oneof(nasty(300), anyJson()),
+            name: fc.oneof(nasty(300), anyJson()),
+            email: fc.oneof(fc.constantFrom('fuzz@example.org', 'admin@localhost', 'not-an-email'), nasty(), anyJson()),
+            password: fc.oneof(fc.constantFrom('fuzz-password-1', '', 'short'), nasty(2000), anyJson()),
+            current_password: fc.oneof(fc.constant(M.password), nasty(), anyJson()),
+            admin: fc.oneof(fc.boolean(), anyJson()),
+            alert: fc.oneof(fc.boolean(), anyJson()),
+            disabled: fc.oneof(fc.boolean(), anyJson()),
+            external: fc.oneof(fc.boolean(), anyJson()),
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(o)),
+    },
     { weight: 2, arbitrary: anyJson().map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: deep() },
     { weight: 1, arbitrary: nasty(2000) },

@@ -43,6 +43,8 @@ export function newSessionCredential(): { id: string; secret: string; cookieValu
 }
 
 export const SESSION_COOKIE_PATTERN = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{32})$/;
+/** The public half of a session cookie: what names a session in lists and URLs. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
 
 export function parseSessionCredential(value: string): { id: string; secret: string } | null {
   const m = SESSION_COOKIE_PATTERN.exec(value);

@@ -30,7 +30,8 @@ const STATUS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 204: 'N
 function operation(route: CollectedRoute, apiPrefix: string) {
   const s = route.schema;
   const parameters: unknown[] = [];
-  for (const [where, key] of [['path', 'params'], ['query', 'querystring']] as const) {
+  // `x-params` documents path parameters that the service validates itself (so that a 401 comes before a 400).
+  for (const [where, key] of [['path', s['x-params'] ? 'x-params' : 'params'], ['query', 'querystring']] as const) {
     const props = (s[key] as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
     for (const [name, schema] of Object.entries(props)) {
       parameters.push({ name, in: where, required: where === 'path', schema: toOpenApiRefs(schema) });
@@ -54,6 +55,7 @@ function operation(route: CollectedRoute, apiPrefix: string) {
   responses.default = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   return {
     summary: s.summary,
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
     tags: s.tags,
     ...(s.security !== undefined ? { security: s.security } : {}),
     ...(parameters.length ? { parameters } : {}),

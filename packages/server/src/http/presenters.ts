@@ -4,6 +4,7 @@
  * Python client builds `Token(**body)` on a four-field class.
  */
 import type { LiveSession } from '../services/sessions.js';
+import type { UserSummary } from '../services/user-admin.js';
 import type { TokenRecord, UserRecord } from '../storage/types.js';
 import { toRfc3339 } from '../time.js';
 
@@ -42,12 +43,23 @@ export function userJson(u: UserRecord, nonAdminCanCreateProject: boolean) {
   };
 }
 
-/** A session as SPEC §11 shows it (the fields the schema has today); `id` is the public id, never the secret. */
+/** A user as an administrator sees them in the users API: GET /user's fields and semauth's `disabled`. */
+export function adminUserJson(u: UserRecord, nonAdminCanCreateProject: boolean) {
+  return { ...userJson(u, nonAdminCanCreateProject), disabled: u.disabled };
+}
+
+export function userSummaryJson(u: UserSummary) {
+  return { id: u.id, username: u.username, name: u.name };
+}
+
+/** A live session, for its user (GET /user/sessions, which adds `current`) or an operator (the CLI); `id` is the public id, never the secret. */
 export function sessionJson(s: LiveSession) {
   return {
     id: s.id,
     created: toRfc3339(s.createdAt),
     last_active: toRfc3339(s.lastActiveAt),
     expires: toRfc3339(s.expiresAt),
+    address: s.address,
+    user_agent: s.userAgent,
   };
 }

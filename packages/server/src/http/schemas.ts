@@ -43,6 +43,35 @@ export const userSchema = {
     external: { type: 'boolean' },
     alert: { type: 'boolean' },
     can_create_project: { type: 'boolean' },
+    disabled: { type: 'boolean', description: "semauth extension, in the users API's answers to administrators: refused sign-in, no sessions or tokens." },
+  },
+} as const;
+
+/** What GET /users shows a user who is not an administrator about each user (Semaphore's minimal user). */
+export const userSummarySchema = {
+  $id: 'UserSummary',
+  type: 'object',
+  required: ['id', 'username', 'name'],
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    username: { type: 'string' },
+    name: { type: 'string' },
+  },
+} as const;
+
+/** One of the caller's live sessions (GET /user/sessions). */
+export const sessionSchema = {
+  $id: 'Session',
+  type: 'object',
+  required: ['id', 'created', 'last_active', 'expires', 'address', 'user_agent', 'current'],
+  properties: {
+    id: { type: 'string', description: 'The public id of the session (never its secret): DELETE /user/sessions/{id} ends it.' },
+    created: dateTime,
+    last_active: { ...dateTime, description: 'Last use, to the minute.' },
+    expires: { ...dateTime, description: 'When it ends unless used again: the idle limit or the absolute lifetime, whichever comes first.' },
+    address: { type: ['string', 'null'], description: 'Client address at sign-in; null for sessions older than this field.' },
+    user_agent: { type: ['string', 'null'], description: 'User-Agent at sign-in (at most 256 characters); null when none was sent.' },
+    current: { type: 'boolean', description: 'The session this request came with.' },
   },
 } as const;
 
@@ -87,12 +116,66 @@ export const tokenOptionsSchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, apiTokenSchema, userSchema, loginMetadataSchema, loginBodySchema, tokenOptionsSchema];
+const userFields = {
+  username: { type: 'string', description: 'Unique with every login and e-mail, regardless of case and Unicode form; no spaces.' },
+  name: { type: 'string' },
+  email: { type: 'string', description: 'Unique like username.' },
+  alert: { type: 'boolean' },
+  admin: { type: 'boolean', description: 'Administrators only; nobody changes their own.' },
+} as const;
+
+export const userRequestSchema = {
+  $id: 'UserRequest',
+  type: 'object',
+  required: ['username', 'name', 'email'],
+  properties: {
+    ...userFields,
+    password: { type: 'string', format: 'password', description: 'At least 12 characters. Without one, a local user cannot sign in until it is set (POST /users/{user_id}/password); an external user has none.' },
+    external: { type: 'boolean', description: 'Signs in through LDAP or OIDC: no password.' },
+  },
+} as const;
+
+export const userPutRequestSchema = {
+  $id: 'UserPutRequest',
+  type: 'object',
+  description: 'semauth: only the fields present change (Semaphore replaces every field).',
+  properties: {
+    ...userFields,
+    disabled: { type: 'boolean', description: 'semauth extension, administrators only: ends every session and token of the user.' },
+    password: { type: 'string', format: 'password', description: 'A new password ("" changes nothing); your own needs current_password.' },
+    current_password: { type: 'string', format: 'password' },
+  },
+} as const;
+
+export const passwordRequestSchema = {
+  $id: 'UsersUserIdPasswordPostRequest',
+  type: 'object',
+  required: ['password'],
+  properties: {
+    password: { type: 'string', format: 'password', description: 'At least 12 characters.' },
+    current_password: { type: 'string', format: 'password', description: 'semauth: required to change your own password.' },
+  },
+} as const;
+
+export const sharedSchemas = [
+  errorSchema,
+  apiTokenSchema,
+  userSchema,
+  userSummarySchema,
+  sessionSchema,
+  loginMetadataSchema,
+  loginBodySchema,
+  tokenOptionsSchema,
+  userRequestSchema,
+  userPutRequestSchema,
+  passwordRequestSchema,
+];
 export const ref = (id: string) => ({ $ref: `${id}#` });
 
 /**
  * Route schema with documentation keys (`summary`, `tags`, `security`,
- * `x-body`, `x-errors`: status → meaning) that Fastify ignores and the
+ * `x-body`, `x-errors`: status → meaning, `x-params`: path parameters the
+ * handler validates) that Fastify ignores and the
  * OpenAPI generator reads.
  */
 export const routeSchema = (s: Record<string, unknown>): FastifySchema => s as FastifySchema;

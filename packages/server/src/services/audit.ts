@@ -5,6 +5,7 @@
  */
 import type { AuditStore } from '../storage/types.js';
 import type { Clock, ClientContext } from './context.js';
+import { displayText } from './display-text.js';
 
 export type AuditEvent =
   | 'login.succeeded'
@@ -14,22 +15,12 @@ export type AuditEvent =
   | 'token.created'
   | 'token.revoked'
   | 'password.changed'
-  | 'session.revoked'
+  | 'password.change_failed'
+  | 'session.ended'
   | 'user.created'
   | 'user.updated'
   | 'user.deleted'
   | 'user.unlocked';
-
-/**
- * Logins, addresses and user agents are client-controlled and end up on an
- * operator's terminal (`semauth audit`): keep them short, and replace C0/C1
- * control characters (ESC sequences, 8-bit CSI), line and paragraph
- * separators and bidirectional overrides, which could forge or hide lines.
- */
-function clean(text: string | null, max: number): string | null {
-  if (text === null) return null;
-  return text.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
-}
 
 /** Told of every event once it is recorded (metrics count logins and tokens this way). */
 export type AuditListener = (event: AuditEvent, detail: Readonly<Record<string, unknown>> | null) => void;
@@ -53,9 +44,9 @@ export class AuditService {
       at: this.now(),
       event,
       userId: subject.userId ?? null,
-      login: clean(subject.login ?? null, 256),
-      address: clean(ctx.address, 128),
-      userAgent: clean(ctx.userAgent, 512),
+      login: displayText(subject.login ?? null, 256),
+      address: displayText(ctx.address, 128),
+      userAgent: displayText(ctx.userAgent, 512),
       detail: subject.detail ?? null,
     });
     for (const listener of this.listeners) {

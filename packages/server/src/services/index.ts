@@ -12,6 +12,7 @@ import { Readiness } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
+import { UserAdmin } from './user-admin.js';
 import { UserService } from './users.js';
 
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   sessions: SessionService;
   tokens: TokenService;
   users: UserService;
+  /** The users API's rules for signed-in callers, over `users`. */
+  userAdmin: UserAdmin;
   login: LoginService;
   throttle: LoginThrottle;
   maintenance: Maintenance;
@@ -48,11 +51,12 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
     now,
   );
   const tokens = new TokenService(storage.tokens, audit, now);
-  const users = new UserService(storage.users, hasher, sessions, throttle, audit, now);
+  const users = new UserService(storage.users, hasher, throttle, audit, now);
+  const userAdmin = new UserAdmin(users, hasher, throttle, audit);
   const methods = firstFactorMethods(config, { users, userStore: storage.users, hasher });
   const login = new LoginService(storage.users, methods, sessions, throttle, audit, config.passwordLoginDisabled);
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
   const oidc = createOidcService(config, { states: storage.oidcStates, users, sessions, audit, now });
   const readiness = new Readiness(storage);
-  return { audit, sessions, tokens, users, login, throttle, maintenance, oidc, readiness, hashing: hasher };
+  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance, oidc, readiness, hashing: hasher };
 }

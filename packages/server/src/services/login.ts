@@ -67,7 +67,7 @@ export class LoginService {
 
   private async succeed(user: UserRecord, method: FirstFactorMethod, throttleKey: string, ctx: ClientContext) {
     await this.throttle.succeeded(throttleKey, ctx.address);
-    const session = await this.sessions.create(user.id, { method: method.name, secondFactorSatisfied: false });
+    const session = await this.sessions.create(user.id, { method: method.name, secondFactorSatisfied: false, client: ctx });
     await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username, detail: { method: method.name } });
     return { session, user };
   }

@@ -3,13 +3,18 @@
  * session on every login, real revocation on logout. "Last active" is written
  * at most once per TOUCH_INTERVAL_MS per session, not on every request.
  */
-import { digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
+import { SESSION_ID_PATTERN, digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
 import type { SessionRecord, SessionStore, UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
+import { displayText } from './display-text.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
+/** Longest client address kept with a session (an IPv6 address is at most 45 characters). */
+const MAX_SESSION_ADDRESS_LENGTH = 64;
+/** Longest User-Agent kept with a session: enough to tell browsers apart, no more. */
+export const MAX_SESSION_USER_AGENT_LENGTH = 256;
 
 export interface SessionLifetimes {
   idleMs: number;
@@ -32,6 +37,8 @@ export interface SessionStart {
    * this is true; today every session is fully signed in.
    */
   secondFactorSatisfied: boolean;
+  /** Who is signing in: the address and User-Agent are kept with the session for its user to recognise it. */
+  client: ClientContext;
 }
 
 export interface NewSession {
@@ -51,6 +58,14 @@ export interface LiveSession {
   lastActiveAt: number;
   /** When it ends unless used again: the idle limit or the absolute lifetime, whichever comes first. */
   expiresAt: number;
+  /** Where it signed in from, and with what; null for sessions from before these were recorded. */
+  address: string | null;
+  userAgent: string | null;
+}
+
+/** Who ended a session, for the audit trail: the id of the signed-in user who asked (absent for the CLI). */
+export interface SessionEndOptions {
+  actorId?: number;
 }
 
 export class SessionService {
@@ -65,8 +80,13 @@ export class SessionService {
     return s.revokedAt === null && now < s.expiresAt && now - s.lastActiveAt < this.lifetimes.idleMs;
   }
 
-  /** Starts a session; the answer says what the cookie holds and how long it lives. */
-  async create(userId: number, _start: SessionStart): Promise<NewSession> {
+  /**
+   * Starts a session; the answer says what the cookie holds and how long it
+   * lives. The client's address and User-Agent are kept (shortened, never a
+   * secret) so that its user can recognise it among their sessions.
+   */
+  async create(userId: number, start: SessionStart): Promise<NewSession> {
+    const client = start.client;
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
@@ -78,6 +98,8 @@ export class SessionService {
       lastActiveAt: now,
       expiresAt,
       revokedAt: null,
+      address: displayText(client.address, MAX_SESSION_ADDRESS_LENGTH),
+      userAgent: client.userAgent === null || client.userAgent === '' ? null : displayText(client.userAgent, MAX_SESSION_USER_AGENT_LENGTH),
     });
     return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
   }
@@ -115,21 +137,39 @@ export class SessionService {
     const now = this.now();
     return (await this.sessions.listByUser(userId))
       .filter((s) => this.isLive(s, now))
-      .map((s) => ({ id: s.id, createdAt: s.createdAt, lastActiveAt: s.lastActiveAt, expiresAt: Math.min(s.expiresAt, s.lastActiveAt + this.lifetimes.idleMs) }));
+      .map((s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        lastActiveAt: s.lastActiveAt,
+        expiresAt: Math.min(s.expiresAt, s.lastActiveAt + this.lifetimes.idleMs),
+        address: s.address,
+        userAgent: s.userAgent,
+      }));
   }
 
-  /** Ends one live session of `user`, named by its id; SESSION_NOT_FOUND for any other id. */
-  async end(user: UserRecord, sessionId: string, ctx: ClientContext): Promise<void> {
+  /**
+   * Ends one live session of `user`, named by its public id, on every
+   * instance at once (the revocation goes through the store, which the
+   * caches follow). SESSION_NOT_FOUND for any other id: someone else's, an
+   * ended one, one that never was.
+   */
+  async end(user: UserRecord, sessionId: string, ctx: ClientContext, opts: SessionEndOptions = {}): Promise<void> {
+    // Not a session id at all (PostgreSQL text cannot even hold some of them): nobody's.
+    if (!SESSION_ID_PATTERN.test(sessionId)) throw new AppError('SESSION_NOT_FOUND');
     const s = await this.sessions.findById(sessionId);
     if (!s || s.userId !== user.id || !this.isLive(s, this.now())) throw new AppError('SESSION_NOT_FOUND');
     await this.sessions.revoke(s.id, this.now());
-    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { session_id: s.id } });
+    await this.audit.record('session.ended', ctx, { userId: user.id, login: user.username, detail: { session_id: s.id, ...actor(opts) } });
   }
 
   /** Ends every live session of `user` (but `exceptSessionId`). Returns how many. */
-  async endAll(user: UserRecord, ctx: ClientContext, exceptSessionId?: string): Promise<number> {
+  async endAll(user: UserRecord, ctx: ClientContext, exceptSessionId?: string, opts: SessionEndOptions = {}): Promise<number> {
     const n = await this.revokeAllForUser(user.id, exceptSessionId);
-    await this.audit.record('session.revoked', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: n } });
+    await this.audit.record('session.ended', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: n, ...actor(opts) } });
     return n;
   }
+}
+
+function actor(opts: SessionEndOptions): { actor?: number } {
+  return opts.actorId === undefined ? {} : { actor: opts.actorId };
 }

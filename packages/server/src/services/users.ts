@@ -1,10 +1,14 @@
 /**
- * User management (the CLI, the first-start bootstrap, and the users API).
+ * User management: the one rule set behind the CLI, the first-start
+ * bootstrap, directory sign-ins and the users API (whose callers are
+ * signed-in users: user-admin.ts decides what each may ask, then calls here).
  * Identity rules — what a login, e-mail or name may hold and when two are the
  * same — live in identity.ts; the store enforces uniqueness. Rules here: a
- * password change ends the user's other sessions; the last enabled
- * administrator is never deleted, demoted or disabled (LAST_ADMIN); changes
- * that change nothing are not made, reported or audited.
+ * new password ends the user's other sessions, and disabling a user ends all
+ * their sessions and tokens, in the same transaction as the change (so a
+ * re-enabled user comes back with none); the last enabled administrator is
+ * never deleted, demoted or disabled (LAST_ADMIN); changes that change
+ * nothing are not made, reported or audited.
  */
 import { randomBytes } from 'node:crypto';
 import type { PasswordHasher } from '../crypto/passwords.js';
@@ -13,7 +17,6 @@ import { checkEmail, checkLogin, checkName, identityKey, sameIdentity } from '..
 import type { IdentityConflict, UserPatch, UserRecord, UserStore } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
-import type { SessionService } from './sessions.js';
 import type { LoginThrottle } from './throttle.js';
 
 /** ASVS 4.0 V2.1.1: at least 12 characters for new passwords (existing hashes still verify). */
@@ -28,6 +31,7 @@ export interface NewUserInput {
   password?: string;
   admin?: boolean;
   external?: boolean;
+  alert?: boolean;
 }
 
 export interface UserChanges {
@@ -36,7 +40,20 @@ export interface UserChanges {
   email?: string;
   password?: string;
   admin?: boolean;
+  alert?: boolean;
   disabled?: boolean;
+}
+
+/** Who made a change, for the audit trail: the signed-in user's id (absent for the CLI and the service itself). */
+export interface ActorOptions {
+  actorId?: number;
+}
+
+export interface ChangeOptions extends ActorOptions {
+  /** A new password ends every session of the user but this one: the session the user changed it from. */
+  keepSessionId?: string;
+  /** Whose password change this is, for the audit trail: the user's own, or an administrator's (the CLI's too). */
+  by?: 'self' | 'admin';
 }
 
 /** What `change` really changed (a field given its current value is not listed). */
@@ -83,15 +100,18 @@ export class UserService {
   constructor(
     private readonly users: UserStore,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly now: Clock,
   ) {}
 
-  async add(input: NewUserInput, ctx: ClientContext): Promise<UserRecord> {
+  /**
+   * Creates a user. A local user created without a password (Semaphore's
+   * users API allows it) cannot sign in until one is set; the CLI asks for
+   * one up front.
+   */
+  async add(input: NewUserInput, ctx: ClientContext, opts: ActorOptions = {}): Promise<UserRecord> {
     const external = input.external ?? false;
-    if (!external && input.password === undefined) throw new AppError('INVALID_USER', 'a local user needs a password.');
     if (external && input.password !== undefined) {
       throw new AppError('INVALID_USER', 'an external (LDAP/OIDC) user signs in through LDAP or OIDC and has no local password.');
     }
@@ -102,11 +122,11 @@ export class UserService {
       passwordHash,
       admin: input.admin ?? false,
       external,
-      alert: false,
+      alert: input.alert ?? false,
       disabled: false,
       createdAt: this.now(),
     });
-    await this.audit.record('user.created', ctx, { userId: user.id, login: user.username, detail: { admin: user.admin } });
+    await this.audit.record('user.created', ctx, { userId: user.id, login: user.username, detail: { admin: user.admin, ...actor(opts) } });
     return user;
   }
 
@@ -153,19 +173,16 @@ export class UserService {
   }
 
   /**
-   * Changes a user. A new password ends the user's sessions: all of them when
-   * an administrator changes it (the CLI), all but `keepSessionId` when the
-   * user changes their own password from that session. A field given its
-   * current value is left alone and not reported; `changed` lists the rest.
-   * Refused: a password for an external user (it could never be used), and
-   * demoting or disabling the last enabled administrator (LAST_ADMIN).
+   * Changes a user. A field given its current value is left alone and not
+   * reported; `changed` lists the rest. With the change, in one transaction:
+   * a new password ends the user's sessions — all of them (an administrator
+   * or the CLI set it), or all but `opts.keepSessionId` (the user changed it
+   * from that session); disabling ends every session and API token, so that
+   * enabling again revives none. Refused: a password for an external user
+   * (it could never be used), and demoting or disabling the last enabled
+   * administrator (LAST_ADMIN).
    */
-  async change(
-    selector: UserSelector,
-    changes: UserChanges,
-    ctx: ClientContext,
-    opts: { keepSessionId?: string } = {},
-  ): Promise<{ user: UserRecord; changed: ChangedField[] }> {
+  async change(selector: UserSelector, changes: UserChanges, ctx: ClientContext, opts: ChangeOptions = {}): Promise<{ user: UserRecord; changed: ChangedField[] }> {
     const user = await this.get(selector);
     if (changes.password !== undefined && user.external) {
       throw new AppError('INVALID_USER', `${user.username} is an external (LDAP/OIDC) user: a local password would never be used.`);
@@ -181,6 +198,7 @@ export class UserService {
     set('name', 'name', changes.name === undefined ? undefined : checkName(changes.name), user.name);
     set('email', 'email', changes.email === undefined ? undefined : checkEmail(changes.email), user.email);
     set('admin', 'admin', changes.admin, user.admin);
+    set('alert', 'alert', changes.alert, user.alert);
     set('disabled', 'disabled', changes.disabled, user.disabled);
     if (changes.password !== undefined) {
       patch.passwordHash = await this.hasher.hash(checkPassword(changes.password));
@@ -189,22 +207,33 @@ export class UserService {
     if (changed.length === 0) return { user, changed };
 
     const removesAnAdmin = isEnabledAdmin(user) && (patch.admin === false || patch.disabled === true);
-    await this.users.update(user.id, patch, { keepAnAdmin: removesAnAdmin });
-    if (patch.passwordHash !== undefined) {
-      // Whoever knew the old password may hold a session: end them all (but the caller's own).
-      const revoked = await this.sessions.revokeAllForUser(user.id, opts.keepSessionId);
-      await this.audit.record('password.changed', ctx, { userId: user.id, login: user.username, detail: { sessions_revoked: revoked } });
-    }
+    const at = this.now();
+    // Whoever knew the old password may hold a session; a disabled user keeps no credential at all.
+    const endCredentials =
+      patch.disabled === true
+        ? { at, tokens: true }
+        : patch.passwordHash !== undefined
+          ? { at, tokens: false, ...(opts.keepSessionId !== undefined ? { keepSessionId: opts.keepSessionId } : {}) }
+          : undefined;
+    const ended = await this.users.update(user.id, patch, { keepAnAdmin: removesAnAdmin, ...(endCredentials ? { endCredentials } : {}) });
+    const subject = { userId: user.id, login: user.username };
     const fields = changed.filter((k) => k !== 'password');
-    if (fields.length > 0) await this.audit.record('user.updated', ctx, { userId: user.id, login: user.username, detail: { fields } });
+    if (patch.passwordHash !== undefined) {
+      const detail = { by: opts.by ?? 'admin', ...actor(opts), ...(patch.disabled === true ? {} : { sessions_revoked: ended.sessions }) };
+      await this.audit.record('password.changed', ctx, { ...subject, detail });
+    }
+    if (fields.length > 0) {
+      const revoked = patch.disabled === true ? { sessions_revoked: ended.sessions, tokens_revoked: ended.tokens } : {};
+      await this.audit.record('user.updated', ctx, { ...subject, detail: { fields, ...actor(opts), ...revoked } });
+    }
     return { user: (await this.users.findById(user.id))!, changed };
   }
 
   /** Deletes a user with their sessions and tokens; never the last enabled administrator (LAST_ADMIN). */
-  async delete(selector: UserSelector, ctx: ClientContext): Promise<UserRecord> {
+  async delete(selector: UserSelector, ctx: ClientContext, opts: ActorOptions = {}): Promise<UserRecord> {
     const user = await this.get(selector);
     await this.users.delete(user.id, { keepAnAdmin: isEnabledAdmin(user) });
-    await this.audit.record('user.deleted', ctx, { userId: user.id, login: user.username });
+    await this.audit.record('user.deleted', ctx, { userId: user.id, login: user.username, detail: { admin: user.admin, ...actor(opts) } });
     return user;
   }
 
@@ -231,4 +260,8 @@ export class UserService {
     }
     return { created: true, password: pw, generated };
   }
+}
+
+function actor(opts: ActorOptions): { actor?: number } {
+  return opts.actorId === undefined ? {} : { actor: opts.actorId };
 }

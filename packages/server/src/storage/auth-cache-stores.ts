@@ -6,7 +6,7 @@
  * added here (the compiler insists) and follow the same rule.
  */
 import type { AuthCache } from './auth-cache.js';
-import type { IdentityConflict, SessionRecord, SessionStore, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
+import type { CredentialsEnded, IdentityConflict, SessionRecord, SessionStore, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
 
 export class CachedTokenStore implements TokenStore {
   constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
@@ -117,8 +117,10 @@ export class CachedUserStore implements UserStore {
     return this.inner.count();
   }
 
-  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<void> {
-    return this.cache.write(() => this.inner.update(id, patch, opts), () => this.cache.users.delete(id));
+  update(id: number, patch: Parameters<UserStore['update']>[1], opts?: UserWriteOptions): Promise<CredentialsEnded> {
+    // Ending credentials with the change (a new password, a disabled account) is rare: drop everything.
+    const forget = opts?.endCredentials ? () => this.cache.clear() : () => this.cache.users.delete(id);
+    return this.cache.write(() => this.inner.update(id, patch, opts), forget);
   }
 
   delete(id: number, opts?: UserWriteOptions): Promise<boolean> {

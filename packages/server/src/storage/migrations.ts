@@ -152,6 +152,20 @@ function identityKeys(): Migration {
 }
 
 /**
+ * Where a session signed in — the client address and User-Agent — so that
+ * its user can recognise it in GET /user/sessions. Nullable: sessions from
+ * before this migration have neither.
+ */
+function sessionDetails(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('sessions').addColumn('address', 'text').execute();
+      await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
+    },
+  };
+}
+
+/**
  * OIDC sign-ins in flight (auth-methods/oidc/): one row from the start of a
  * sign-in to its callback, consumed there (or pruned once expired). No secret
  * is stored: the key is a hash of the browser's state cookie.
@@ -256,6 +270,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002_identity_keys': identityKeys(),
         '0003_oidc_states': oidcStates(),
         '0004_auth_epoch': authEpoch(dialect),
+        '0005_session_details': sessionDetails(),
       };
     },
   };

@@ -37,6 +37,9 @@ export interface SessionsTable {
   last_active_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Since migration 0005: where and with what the session signed in (null for older sessions). */
+  address: string | null;
+  user_agent: string | null;
 }
 
 export interface ApiTokensTable {

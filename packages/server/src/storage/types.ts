@@ -22,10 +22,23 @@ export interface UserRecord {
 export type NewUser = Omit<UserRecord, 'id'>;
 export type UserPatch = Partial<Pick<UserRecord, 'username' | 'name' | 'email' | 'passwordHash' | 'admin' | 'external' | 'alert' | 'disabled'>>;
 
-/** Conditions a user write must meet, checked in the same transaction. */
+/** Conditions a user write must meet, and writes that belong with it, in the same transaction. */
 export interface UserWriteOptions {
   /** Fail with LAST_ADMIN, changing nothing, when no enabled administrator would remain. */
   keepAnAdmin?: boolean;
+  /**
+   * End the user's credentials with the change, at `at` (a new password, a
+   * disabled account): every live session but `keepSessionId`, and with
+   * `tokens` every live API token too. Never half: the change and the
+   * revocations commit together or not at all.
+   */
+  endCredentials?: { at: number; keepSessionId?: string; tokens: boolean };
+}
+
+/** What a user write revoked on the way (UserWriteOptions.endCredentials). */
+export interface CredentialsEnded {
+  sessions: number;
+  tokens: number;
 }
 
 /** A key (identity.ts) that several accounts already shared when keys were introduced. */
@@ -50,8 +63,11 @@ export interface UserStore {
   findByLogin(login: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
-  /** Throws USER_EXISTS like create for a taken login or e-mail; LAST_ADMIN as `opts` asks. */
-  update(id: number, patch: UserPatch, opts?: UserWriteOptions): Promise<void>;
+  /**
+   * Throws USER_EXISTS like create for a taken login or e-mail; LAST_ADMIN as
+   * `opts` asks. Returns what `opts.endCredentials` revoked (zeros without it).
+   */
+  update(id: number, patch: UserPatch, opts?: UserWriteOptions): Promise<CredentialsEnded>;
   /** Deletes the user with all their sessions and tokens, atomically. */
   delete(id: number, opts?: UserWriteOptions): Promise<boolean>;
   /** Keys shared by several accounts since before migration 0002, with those accounts; [] normally. */
@@ -67,6 +83,10 @@ export interface SessionRecord {
   /** Absolute end of life. */
   expiresAt: number;
   revokedAt: number | null;
+  /** Client address at sign-in (for its user to recognise it), or null when unknown. */
+  address: string | null;
+  /** User-Agent at sign-in, shortened, or null when none was sent. */
+  userAgent: string | null;
 }
 
 export interface SessionStore {

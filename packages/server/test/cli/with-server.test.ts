@@ -128,15 +128,19 @@ describe('semauth user change-by-login', () => {
     expect((await http('GET', `${api}/user`, { headers: { cookie } })).json().admin).toBe(false);
   });
 
-  it('--disable refuses the user everywhere; --enable lets them back', async () => {
+  it('--disable refuses the user everywhere and ends their sessions and tokens; --enable lets them sign in again, reviving none', async () => {
     const cookie = await login(api, 'pat', 'pat-password-3');
     const token = (await ok(['user', 'token', 'create', '--login', 'pat'], { env })).stdout.trim();
-    await ok(['user', 'change-by-login', '--login', 'pat', '--disable'], { env });
+    expect((await ok(['user', 'change-by-login', '--login', 'pat', '--disable'], { env })).stdout).toBe(
+      'user pat changed: disabled (their sessions and API tokens were ended)\n',
+    );
     expect(await status({ cookie })).toBe(401);
     expect(await status(bearer(token))).toBe(401);
     expect(await loginStatus('pat', 'pat-password-3')).toBe(401);
     await ok(['user', 'change-by-login', '--login', 'pat', '--enable'], { env });
-    expect(await status(bearer(token))).toBe(200);
+    expect(await status(bearer(token))).toBe(401);
+    expect(await status({ cookie })).toBe(401);
+    expect(JSON.parse((await ok(['user', 'token', 'list', '--login', 'pat', '--json'], { env })).stdout)).toEqual([]);
     expect(await loginStatus('pat', 'pat-password-3')).toBe(204);
   });
 
@@ -148,7 +152,7 @@ describe('semauth user change-by-login', () => {
       'user pat changed: name\n',
     );
     expect((await ok(['user', 'change-by-login', '--login', 'pat', '--new-login', 'patty', '--disable'], { env })).stdout).toBe(
-      'user patty changed: login (was pat), disabled\n',
+      'user patty changed: login (was pat), disabled (their sessions and API tokens were ended)\n',
     );
     expect((await ok(['user', 'change-by-login', '--login', 'patty', '--new-login', 'pat', '--enable'], { env })).stdout).toBe(
       'user pat changed: login (was patty), enabled\n',
@@ -215,14 +219,16 @@ describe('semauth user session', () => {
     const sessions = JSON.parse((await ok(['user', 'session', 'list', '--login', 'sam', '--json'], { env })).stdout) as Array<Record<string, string>>;
     expect(sessions).toHaveLength(2);
     for (const s of sessions) {
-      expect(Object.keys(s).sort()).toEqual(['created', 'expires', 'id', 'last_active']);
+      expect(Object.keys(s).sort()).toEqual(['address', 'created', 'expires', 'id', 'last_active', 'user_agent']);
       for (const k of ['created', 'expires', 'last_active']) expect(s[k]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      // Where it signed in from: the test's loopback client, which sends no User-Agent.
+      expect(s).toMatchObject({ address: '127.0.0.1', user_agent: null });
     }
     const firstId = first.split('=')[1]!.split('.')[0]!;
     expect(sessions.map((s) => s.id).sort()).toEqual([firstId, second.split('=')[1]!.split('.')[0]!].sort());
     const text = (await ok(['user', 'session', 'list', '--login', 'sam'], { env })).stdout;
     expect(text).not.toContain(first.split('.')[1]);
-    expect(text).toMatch(new RegExp(`^${firstId}\\t\\S+Z\\t\\S+Z\\t\\S+Z$`, 'm'));
+    expect(text).toMatch(new RegExp(`^${firstId}\\t\\S+Z\\t\\S+Z\\t\\S+Z\\t127\\.0\\.0\\.1\\t-$`, 'm'));
 
     expect((await ok(['user', 'session', 'revoke', '--login', 'sam', '--id', firstId], { env })).stdout).toBe(`session ${firstId} of sam ended\n`);
     expect(await status({ cookie: first })).toBe(401);

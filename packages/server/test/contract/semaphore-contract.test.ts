@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
-import { http, type HttpResponse } from '../support/http.js';
+import { contractCaller } from './contract-call.js';
 import { loadContract, type Contract } from './swagger.js';
 
 /**
@@ -32,20 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Sends a request as Semaphore's contract tests do and checks the answer against the contract. */
-async function call(method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<HttpResponse> {
-  const r = await http(method, `${t.origin}${contract.basePath}${path}`, {
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    ...(opts.body !== undefined ? { body: opts.body } : { body: '' }),
-  });
-  expect(contract.check(method, path, { status: r.status, contentType: r.headers['content-type'], body: r.text }), `${method} ${path}`).toEqual([]);
-  // semauth's own wire rules (SPEC §3, §4), beyond what the contract says.
-  if (r.headers['content-type']?.startsWith('application/json')) expect(r.headers['content-type']).toBe('application/json');
-  if (r.status >= 400) expect(typeof r.json().error).toBe('string');
-  else if (r.status === 204) expect(r.text, `${method} ${path} documents no body`).toBe('');
-  checked.push(`${method} ${contract.findPath(path)} ${r.status}`);
-  return r;
-}
+const call = contractCaller(() => contract, () => t.origin, checked);
 
 describe("Semaphore's contract (api-docs.yml, auth subset)", () => {
   it('holds for every response of a scripted session', async () => {

@@ -2,10 +2,11 @@
  * Requests shaped exactly as the seed's generated Python client sends them
  * (seed/AuthenticationApi.md + SPEC §3): `Authorization` with no scheme,
  * `Cookie: semaphore=…` as pasted, JSON content type with empty bodies,
- * percent-encoded path ids. The whole documented walk-through, in order.
+ * percent-encoded path ids. The whole documented walk-through, in order,
+ * then the UserApi's users administration (seed/UserApi.md).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
 import { http } from '../support/http.js';
 
 let t: TestApp;
@@ -55,4 +56,54 @@ it('logs in, manages tokens, authenticates both ways and logs out like the Pytho
   expect(logout.status).toBe(204);
   expect((await http('GET', `${t.api}/user/tokens`, { headers: cookieHeader })).status).toBe(401);
   expect((await http('GET', `${t.api}/user/tokens`, { headers: bearerHeader })).status).toBe(200);
+});
+
+it("manages users through the seed's UserApi exactly as the Python client calls it", async () => {
+  const login = await http('POST', `${t.api}/auth/login`, { headers: { ...CLIENT_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify({ auth: 'admin', password: ADMIN_PASSWORD }) });
+  const cookie = login.headers['set-cookie']![0]!.split(';')[0]!;
+  const token = (await http('POST', `${t.api}/user/tokens`, { headers: { ...CLIENT_HEADERS, cookie, 'content-type': 'application/json', 'content-length': '0' } })).json().id;
+  // configuration.api_key['bearer'] = token: no scheme.
+  const auth = { ...CLIENT_HEADERS, authorization: token };
+  const json = { ...auth, 'content-type': 'application/json' };
+
+  // users_post(UserRequest(name=…, username=…, email=…, alert=True, admin=True, password=…)): the password is one of the
+  // model's "any string name" properties.
+  const created = await http('POST', `${t.api}/users`, {
+    headers: json,
+    body: JSON.stringify({ name: 'Integration Test User', username: 'test-user', email: 'test@ansiblesemaphore.test', alert: true, admin: false, password: 'test-user-password' }),
+  });
+  expect(created.status).toBe(201);
+  const user = created.json();
+  // The model's fields, with the types the generated client checks.
+  expect(user).toMatchObject({ id: expect.any(Number), name: 'Integration Test User', username: 'test-user', email: 'test@ansiblesemaphore.test', alert: true, admin: false });
+  expect(user.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+  // users_get()
+  const all = await http('GET', `${t.api}/users`, { headers: auth });
+  expect(all.status).toBe(200);
+  expect(all.json().map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(['admin', 'test-user']));
+
+  // users_user_id_get(user_id): the path is /users/{user_id}/, with its slash.
+  const got = await http('GET', `${t.api}/users/${user.id}/`, { headers: auth });
+  expect(got.status).toBe(200);
+  expect(got.json()).toEqual(user);
+
+  // users_user_id_put(user_id, UserPutRequest(name=…, username=…, email=…, alert=True, admin=True))
+  const put = await http('PUT', `${t.api}/users/${user.id}/`, {
+    headers: json,
+    body: JSON.stringify({ name: 'Integration Test User2', username: 'test-user2', email: 'test2@ansiblesemaphore.test', alert: true, admin: true }),
+  });
+  expect(put.status).toBe(204);
+  expect(put.text).toBe('');
+  expect((await http('GET', `${t.api}/users/${user.id}/`, { headers: auth })).json()).toMatchObject({ username: 'test-user2', email: 'test2@ansiblesemaphore.test', admin: true });
+
+  // users_user_id_password_post(user_id, UsersUserIdPasswordPostRequest(password=…))
+  const pw = await http('POST', `${t.api}/users/${user.id}/password`, { headers: json, body: JSON.stringify({ password: 'password_example' }) });
+  expect(pw.status).toBe(204);
+  expect((await http('POST', `${t.api}/auth/login`, { headers: { 'content-type': 'application/json' }, body: { auth: 'test-user2', password: 'password_example' } })).status).toBe(204);
+
+  // users_user_id_delete(user_id): no content type, no body.
+  const del = await http('DELETE', `${t.api}/users/${user.id}/`, { headers: auth });
+  expect(del.status).toBe(204);
+  expect((await http('GET', `${t.api}/users/${user.id}/`, { headers: auth })).status).toBe(404);
 });

@@ -100,6 +100,9 @@ describe('the flow', () => {
 
     const me = await whoami(t, r.cookie());
     expect(me).toMatchObject({ username: 'alice', name: 'Alice Liddell', email: 'alice@example.org', external: true, admin: false });
+    // Like a password login's session, it records where it signed in from.
+    const sessions = (await http('GET', `${t.api}/user/sessions`, { headers: { cookie: r.cookie() } })).json();
+    expect(sessions).toEqual([expect.objectContaining({ current: true, address: '127.0.0.1', user_agent: null })]);
     const audit = await t.storage.audit.query({ userId: me.id });
     expect(audit.map((e) => e.event).sort()).toEqual(['login.succeeded', 'user.created']);
     expect(audit.find((e) => e.event === 'login.succeeded')?.detail).toEqual({ method: 'oidc', provider: 'idp' });

@@ -161,6 +161,17 @@ describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
     }
   }
 
+  it('users.update ending credentials (a disabled user, a new password) moves it once for the user, their sessions and tokens together', async () => {
+    const f = await fixture();
+    let before = await epoch();
+    expect(await storage.users.update(f.user.id, { disabled: true }, { endCredentials: { at: T, tokens: true } })).toEqual({ sessions: 1, tokens: 1 });
+    expect((await epoch()) - before).toBe(1);
+    before = await epoch();
+    await storage.sessions.create(newSession(f.user.id));
+    await storage.users.update(f.user.id, { passwordHash: 'another-hash' }, { endCredentials: { at: T, tokens: false } });
+    expect((await epoch()) - before).toBe(1);
+  });
+
   it('a write waits for a lease that never acknowledges until it has expired', async () => {
     const f = await fixture();
     await sql.query(`insert into auth_cache_leases values ('gone', now() + interval '1 second', 0)`);

@@ -86,10 +86,11 @@ interface Victim {
   headers: Record<Credential, Record<string, string>>;
 }
 
+const VICTIM_PASSWORD = 'victim-password-1';
 let seq = 0;
 async function newVictim(a: Instance): Promise<Victim> {
   const name = `victim${++seq}x${process.pid}`;
-  const password = 'victim-password-1';
+  const password = VICTIM_PASSWORD;
   await a.services.users.add({ login: name, name, email: `${name}@example.org`, password }, CTX);
   const cookie = await login(a.api, name, password);
   const token = await createToken(a.api, { cookie });
@@ -150,6 +151,14 @@ async function expect204(response: Promise<{ status: number; text: string }>): P
  * of the victim's credentials it ends. `revoke` resolves when the
  * revocation has answered. One line per way.
  */
+const JSON_CT = { 'content-type': 'application/json' };
+const idOf = async (a: Instance, v: Victim) => (await a.services.users.get(v.login)).id;
+/** A request to A as its administrator (a fresh session each time). */
+async function asAdmin(a: Instance, method: string, path: string, body?: unknown) {
+  const cookie = await login(a.api, 'admin', ADMIN_PASSWORD);
+  return http(method, `${a.api}${path}`, { headers: { cookie, ...JSON_CT }, ...(body === undefined ? {} : { body }) });
+}
+
 interface RevocationCase {
   name: string;
   ends: Credential[];
@@ -165,6 +174,18 @@ const CASES: RevocationCase[] = [
   // The service call behind `semauth user session revoke --id` (and the coming DELETE /user/sessions/{id}).
   { name: 'session end by id', ends: ['cookie'], revoke: async (a, v) => a.services.sessions.end(await a.services.users.get(v.login), sessionId(v.cookie), CTX) },
   { name: 'all sessions ended', ends: ['cookie'], revoke: async (a, v) => void (await a.services.sessions.endAll(await a.services.users.get(v.login), CTX)) },
+  // The same through the users and sessions APIs, as their clients call them.
+  { name: 'user disabled by PUT /users/{id}', ends: ['cookie', 'bearer'], revoke: async (a, v) => expect204(asAdmin(a, 'PUT', `/users/${await idOf(a, v)}`, { disabled: true })) },
+  { name: 'user deleted by DELETE /users/{id}', ends: ['cookie', 'bearer'], revoke: async (a, v) => expect204(asAdmin(a, 'DELETE', `/users/${await idOf(a, v)}`)) },
+  { name: 'password set by an administrator', ends: ['cookie'], revoke: async (a, v) => expect204(asAdmin(a, 'POST', `/users/${await idOf(a, v)}/password`, { password: 'set-by-the-admin-1' })) },
+  {
+    name: 'own password changed (from the token)',
+    ends: ['cookie'],
+    revoke: async (a, v) =>
+      expect204(http('POST', `${a.api}/users/${await idOf(a, v)}/password`, { headers: { ...v.headers.bearer, ...JSON_CT }, body: { password: 'changed-by-me-1', current_password: VICTIM_PASSWORD } })),
+  },
+  { name: 'session ended by DELETE /user/sessions/{id}', ends: ['cookie'], revoke: (a, v) => expect204(http('DELETE', `${a.api}/user/sessions/${sessionId(v.cookie)}`, { headers: v.headers.bearer })) },
+  { name: 'all sessions ended by DELETE /user/sessions (from the token)', ends: ['cookie'], revoke: (a, v) => expect204(http('DELETE', `${a.api}/user/sessions`, { headers: v.headers.bearer })) },
   // Another process writing (the CLI): no instance takes part in the write.
   { name: 'user disabled by the CLI', ends: ['cookie', 'bearer'], revoke: async (_, v, dbEnv) => void (await cli(['user', 'change-by-login', '--login', v.login, '--disable'], { env: { ...dbEnv, ...FAST_HASHING_ENV } })) },
 ];

@@ -1,8 +1,9 @@
 /**
  * Several `semauth server` processes on one PostgreSQL database, as behind
  * a load balancer: whatever one instance writes — sessions, tokens,
- * revocations, login failures — every other instance honours on its very
- * next request. PostgreSQL only (skipped in the SQLite pass).
+ * revocations (logout, token delete, a user deleted or disabled, a session
+ * ended, a password changed), login failures — every other instance honours
+ * on its very next request. PostgreSQL only (skipped in the SQLite pass).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -29,6 +30,8 @@ async function addUser(dbEnv: Record<string, string>, login: string, password: s
 }
 
 const user = (api: string, headers: Record<string, string>) => http('GET', `${api}/user`, { headers });
+/** Request headers, one set per credential. */
+const creds = (...sets: Record<string, string>[]) => sets;
 
 describe.skipIf(testDialect() !== 'postgres')('several instances on one PostgreSQL', () => {
   let dbEnv: Record<string, string>;
@@ -89,6 +92,61 @@ describe.skipIf(testDialect() !== 'postgres')('several instances on one PostgreS
     expect((await http('POST', `${A}/auth/logout`, { headers: { cookie } })).status).toBe(204);
 
     for (const api of [B, C, A]) expect((await user(api, { cookie })).status, api).toBe(401);
+  });
+
+  /** A user created through the users API on `api`, with a session and a token made on the others, each used everywhere first. */
+  async function warmUser(api: string, name: string): Promise<{ id: number; password: string; cookie: string; other: string; token: string }> {
+    const admin = { cookie: await login(api, 'admin', instances[0]!.adminPassword) };
+    const password = `${name}-password-1`;
+    const created = await http('POST', `${api}/users`, { headers: { ...admin, 'content-type': 'application/json' }, body: { username: name, name, email: `${name}@example.org`, password } });
+    expect(created.status, created.text).toBe(201);
+    const cookie = await login(B, name, password);
+    const other = await login(C, name, password);
+    const token = await createToken(C, { cookie: other });
+    for (const api of [A, B, C]) for (const headers of creds({ cookie }, { cookie: other }, { authorization: token })) expect((await user(api, headers)).status).toBe(200);
+    return { id: created.json().id, password, cookie, other, token };
+  }
+
+  it('a user deleted on A: every instance refuses their sessions and tokens on its very next request', async () => {
+    const u = await warmUser(A, 'gone');
+    const admin = { cookie: await login(A, 'admin', instances[0]!.adminPassword) };
+    expect((await http('DELETE', `${A}/users/${u.id}`, { headers: admin })).status).toBe(204);
+    for (const api of [B, C, A]) for (const headers of creds({ cookie: u.cookie }, { cookie: u.other }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
+  });
+
+  it('a user disabled on B: every instance refuses them at once, and enabling them again revives nothing anywhere', async () => {
+    const u = await warmUser(B, 'paused');
+    const admin = { cookie: await login(B, 'admin', instances[1]!.adminPassword), 'content-type': 'application/json' };
+    expect((await http('PUT', `${B}/users/${u.id}`, { headers: admin, body: { disabled: true } })).status).toBe(204);
+    for (const api of [A, C, B]) for (const headers of creds({ cookie: u.cookie }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
+    expect((await http('PUT', `${B}/users/${u.id}`, { headers: admin, body: { disabled: false } })).status).toBe(204);
+    for (const api of [A, C, B]) for (const headers of creds({ cookie: u.cookie }, { authorization: u.token })) expect((await user(api, headers)).status, api).toBe(401);
+  });
+
+  it('a session ended on C (one, then all others) is refused by every instance on its very next request', async () => {
+    const u = await warmUser(A, 'roamer');
+    const third = await login(A, 'roamer', u.password);
+    for (const api of [A, B, C]) expect((await user(api, { cookie: third })).status).toBe(200);
+    const id = u.cookie.slice('semaphore='.length).split('.')[0]!;
+    expect((await http('DELETE', `${C}/user/sessions/${id}`, { headers: { cookie: u.other } })).status).toBe(204);
+    for (const api of [A, B, C]) expect((await user(api, { cookie: u.cookie })).status, api).toBe(401);
+    expect((await http('DELETE', `${C}/user/sessions`, { headers: { cookie: u.other } })).status).toBe(204);
+    for (const api of [A, B, C]) {
+      expect((await user(api, { cookie: third })).status, api).toBe(401);
+      expect((await user(api, { cookie: u.other })).status, api).toBe(200);
+    }
+  });
+
+  it('a password changed on A ends the user’s other sessions on every instance at once; the token stays', async () => {
+    const u = await warmUser(C, 'mover');
+    const body = { password: 'mover-password-2', current_password: u.password };
+    const r = await http('POST', `${A}/users/${u.id}/password`, { headers: { cookie: u.cookie, 'content-type': 'application/json' }, body });
+    expect(r.status, r.text).toBe(204);
+    for (const api of [B, C, A]) {
+      expect((await user(api, { cookie: u.other })).status, api).toBe(401);
+      expect((await user(api, { cookie: u.cookie })).status, api).toBe(200);
+      expect((await user(api, { authorization: u.token })).status, api).toBe(200);
+    }
   });
 
   it('200 concurrent token creations spread over the instances all succeed and are all listed by each', async () => {

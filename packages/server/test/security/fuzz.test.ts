@@ -70,18 +70,18 @@ describe('fuzzing', () => {
   }, 120_000);
 
   async function fuzzBothApps(seed: number, started: number) {
-    const a = await fuzz(plain, 1200, seed);
-    const b = await fuzz(proxied, 600, seed + 1);
+    const a = await fuzz(plain, 1500, seed);
+    const b = await fuzz(proxied, 750, seed + 1);
     const seconds = (Date.now() - started) / 1000;
     const statuses = new Map<number, number>();
     for (const m of [a.statuses, b.statuses]) for (const [k, v] of m) statuses.set(k, (statuses.get(k) ?? 0) + v);
-    console.log(`fuzz seed ${seed}: 1800 requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; credential renewals ${a.renewals + b.renewals}`);
+    console.log(`fuzz seed ${seed}: 2250 requests in ${seconds.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; credential renewals ${a.renewals + b.renewals}`);
 
     // The run reached the interesting places, not only the parser's 400s.
     for (const s of [200, 201, 204, 400, 401, 403, 404]) expect(statuses.get(s) ?? 0, `no ${s} answers: the generator is not reaching that code path`).toBeGreaterThan(0);
     const routes = new Map<string, number>();
     for (const m of [a.routes, b.routes]) for (const [k, v] of m) routes.set(k, (routes.get(k) ?? 0) + v);
-    for (const r of ['GET /ping', 'POST /auth/login', 'GET /auth/login', 'POST /auth/logout', 'GET /user', 'GET /user/tokens', 'POST /user/tokens', 'DELETE /user/tokens']) {
+    for (const r of ['GET /ping', 'POST /auth/login', 'GET /auth/login', 'POST /auth/logout', 'GET /user', 'GET /user/tokens', 'POST /user/tokens', 'DELETE /user/tokens', 'GET /users', 'POST /users', 'DELETE /user/sessions']) {
       expect(routes.get(r) ?? 0, `route ${r} was not fuzzed`).toBeGreaterThan(10);
     }
 

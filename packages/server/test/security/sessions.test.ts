@@ -99,10 +99,10 @@ describe('ending sessions', () => {
     expect((await whoami({ cookie: mine })).status).toBe(200);
     expect((await whoami({ cookie: stolen })).status).toBe(401);
     const audit = (await t.storage.audit.query({ login: u.login })).find((e) => e.event === 'password.changed');
-    expect(audit?.detail).toEqual({ sessions_revoked: 1 });
+    expect(audit?.detail).toEqual({ by: 'admin', sessions_revoked: 1 });
   });
 
-  it('disabling a user refuses their sessions and tokens at once (a suspension: enabling restores them)', async () => {
+  it('disabling a user ends their sessions and tokens at once; enabling them again revives none', async () => {
     const u = await newUser();
     const cookie = await login(t.api, u.login, u.password);
     const token = await createToken(t.api, { cookie });
@@ -111,7 +111,13 @@ describe('ending sessions', () => {
     expect((await whoami({ authorization: token })).status).toBe(401);
     expect((await http('POST', `${t.api}/auth/login`, { headers: JSON_CT, body: { auth: u.login, password: u.password } })).status).toBe(401);
     await t.services.users.change(u.login, { disabled: false }, CLI_CONTEXT);
-    expect((await whoami({ cookie })).status).toBe(200);
+    expect((await whoami({ cookie })).status).toBe(401);
+    expect((await whoami({ authorization: token })).status).toBe(401);
+    // Revoked, not merely refused: the rows say so.
+    const user = (await t.services.users.find(u.login))!;
+    expect(await t.storage.sessions.listByUser(user.id)).toEqual([]);
+    expect(await t.storage.tokens.listByUser(user.id)).toEqual([]);
+    await login(t.api, u.login, u.password);
   });
 });
 

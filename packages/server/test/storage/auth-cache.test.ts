@@ -101,6 +101,28 @@ describe('auth cache', () => {
     expect((await server.sessions.findById(b.id))?.revokedAt).toBe(T + 1);
   });
 
+  it('drops the cached sessions and tokens a user write ends (a disabled user, a new password), whoever writes', async () => {
+    for (const [writer, reader] of [
+      [server, server],
+      [other, server],
+    ] as const) {
+      const u = await createUser(server);
+      const t = newToken(u.id);
+      const s = newSession(u.id);
+      await server.tokens.create(t);
+      await server.sessions.create(s);
+      expect((await reader.tokens.findByHashWithUser(t.hash))?.token.revokedAt).toBeNull();
+      expect((await reader.sessions.findByIdWithUser(s.id))?.session.revokedAt).toBeNull();
+      await writer.users.update(u.id, { disabled: true }, { endCredentials: { at: T, tokens: true } });
+      expect((await reader.tokens.findByHashWithUser(t.hash))?.token.revokedAt).toBe(T);
+      expect((await reader.sessions.findByIdWithUser(s.id))?.session.revokedAt).toBe(T);
+      // Enabled again: the cache must not hand back the copies from before.
+      await writer.users.update(u.id, { disabled: false });
+      expect((await reader.tokens.findByHash(t.hash))?.revokedAt).toBe(T);
+      expect((await reader.sessions.findById(s.id))?.revokedAt).toBe(T);
+    }
+  });
+
   it('reflects its own writes at once: revoke, touch, update, revokeAllForUser, delete', async () => {
     const u = await createUser(server);
     const t = newToken(u.id);

@@ -16,6 +16,17 @@ describe('SessionStore', () => {
     expect(back?.userId).toBeTypeOf('number');
   });
 
+  it('keeps where a session signed in, and null for neither (sessions from before migration 0005)', async () => {
+    const u = await createUser(storage());
+    const known = newSession(u.id, { address: '2001:db8::1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0 ✓' });
+    const unknown = newSession(u.id, { address: null, userAgent: null });
+    for (const s of [known, unknown]) await storage().sessions.create(s);
+    expect(await storage().sessions.findById(known.id)).toEqual(known);
+    expect(await storage().sessions.findById(unknown.id)).toEqual(unknown);
+    expect((await storage().sessions.findByIdWithUser(known.id))?.session).toEqual(known);
+    expect(await storage().sessions.listByUser(u.id)).toEqual(expect.arrayContaining([known, unknown]));
+  });
+
   it('findById answers undefined for an unknown id', async () => {
     expect(await storage().sessions.findById('no-such-session')).toBeUndefined();
   });

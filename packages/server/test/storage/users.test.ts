@@ -114,6 +114,55 @@ describe('UserStore', () => {
     expect((await storage().users.findById(b.id))?.username).toBe(b.username.toUpperCase());
   });
 
+  it('update with endCredentials revokes, in the same write, the user’s live sessions (but one) and, if asked, live tokens', async () => {
+    const s = storage();
+    const u = await createUser(s);
+    const other = await createUser(s);
+    const T = 1_700_000_000_000;
+    const keep = newSession(u.id);
+    const ended = [newSession(u.id), newSession(u.id)];
+    const earlier = newSession(u.id, { revokedAt: T - 5 });
+    const theirs = newSession(other.id);
+    const tokens = [newToken(u.id), newToken(u.id)];
+    const oldToken = newToken(u.id, { revokedAt: T - 5 });
+    const theirToken = newToken(other.id);
+    for (const x of [keep, ...ended, earlier, theirs]) await s.sessions.create(x);
+    for (const x of [...tokens, oldToken, theirToken]) await s.tokens.create(x);
+
+    // A new password from session `keep`: sessions end, tokens stay.
+    expect(await s.users.update(u.id, { passwordHash: 'new-hash' }, { endCredentials: { at: T, keepSessionId: keep.id, tokens: false } })).toEqual({ sessions: 2, tokens: 0 });
+    for (const x of ended) expect((await s.sessions.findById(x.id))?.revokedAt).toBe(T);
+    expect((await s.sessions.findById(keep.id))?.revokedAt).toBeNull();
+    expect((await s.sessions.findById(earlier.id))?.revokedAt).toBe(T - 5);
+    for (const x of tokens) expect((await s.tokens.findByHash(x.hash))?.revokedAt).toBeNull();
+
+    // Disabled: everything of theirs ends, nobody else's.
+    expect(await s.users.update(u.id, { disabled: true }, { endCredentials: { at: T + 1, tokens: true } })).toEqual({ sessions: 1, tokens: 2 });
+    expect((await s.sessions.findById(keep.id))?.revokedAt).toBe(T + 1);
+    for (const x of tokens) expect((await s.tokens.findByHash(x.hash))?.revokedAt).toBe(T + 1);
+    expect((await s.tokens.findByHash(oldToken.hash))?.revokedAt).toBe(T - 5);
+    expect(await s.sessions.findById(theirs.id)).toEqual(theirs);
+    expect(await s.tokens.findByHash(theirToken.hash)).toEqual(theirToken);
+    expect((await s.users.findById(u.id))?.disabled).toBe(true);
+
+    // Without it, nothing is revoked and nothing reported.
+    expect(await s.users.update(u.id, { disabled: false })).toEqual({ sessions: 0, tokens: 0 });
+  });
+
+  it('update with endCredentials revokes nothing when the change itself is refused (one transaction)', async () => {
+    const s = storage();
+    const a = await createUser(s);
+    const u = await createUser(s);
+    const session = newSession(u.id);
+    const token = newToken(u.id);
+    await s.sessions.create(session);
+    await s.tokens.create(token);
+    await expectUserExists(s.users.update(u.id, { disabled: true, email: a.email }, { endCredentials: { at: 1, tokens: true } }));
+    expect(await s.sessions.findById(session.id)).toEqual(session);
+    expect(await s.tokens.findByHash(token.hash)).toEqual(token);
+    expect((await s.users.findById(u.id))?.disabled).toBe(false);
+  });
+
   it('delete removes the user with all their sessions and tokens, and nobody else’s', async () => {
     const s = storage();
     const doomed = await createUser(s);

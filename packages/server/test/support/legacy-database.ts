@@ -20,11 +20,15 @@ export interface LegacyUser {
   admin?: boolean;
 }
 
+/** The raw database handle at the old schema, for rows other than users. */
+export type LegacyDb = Kysely<Record<string, Record<string, unknown>>>;
+
 /**
  * A fresh database migrated up to `last` only, with `users` inserted as they
- * are (no checks of today's rules). Returns the environment that points at it.
+ * are (no checks of today's rules), then whatever `more` writes with that
+ * schema's SQL. Returns the environment that points at it.
  */
-export async function legacyDatabase(last: string, users: LegacyUser[]): Promise<Record<string, string>> {
+export async function legacyDatabase(last: string, users: LegacyUser[], more?: (db: LegacyDb) => Promise<void>): Promise<Record<string, string>> {
   const env = { ...(await freshDatabaseEnv()), SEMAUTH_LOG_LEVEL: 'silent' };
   const config = loadConfig({ env });
   const db = new Kysely<Record<string, Record<string, unknown>>>({
@@ -53,6 +57,7 @@ export async function legacyDatabase(last: string, users: LegacyUser[]): Promise
         })
         .execute();
     }
+    await more?.(db);
   } finally {
     await db.destroy();
   }

@@ -66,6 +66,8 @@ export function newSession(userId: number, overrides: Partial<SessionRecord> = {
     lastActiveAt: 1_700_000_000_000,
     expiresAt: 1_700_000_000_000 + 30 * 86_400_000,
     revokedAt: null,
+    address: '192.0.2.7',
+    userAgent: 'test-agent/1.0',
     ...overrides,
   };
 }

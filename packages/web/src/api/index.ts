@@ -1,15 +1,15 @@
 /**
  * Everything the pages ask of the server, in one object. Routes the server
  * has go through @semauth/client, exactly as any user of the SDK would call
- * them; the others (sessions, TOTP) through pending.ts until the SDK has
- * them. Pages depend on this interface only.
+ * them; the others (TOTP) through pending.ts until the SDK has them. Pages
+ * depend on this interface only.
  */
-import { AuthenticationApi, Configuration, UserApi, type APIToken, type CreateTokenOptions } from '@semauth/client';
+import { AuthenticationApi, Configuration, UserApi, type APIToken, type CreateTokenOptions, type Session } from '@semauth/client';
 import { PendingRoutes } from './pending.js';
-import type { Account, Session, SignInOptions, TotpEnrolment } from './types.js';
+import type { Account, SignInOptions, TotpEnrolment } from './types.js';
 
-export type { Account, Session, SignInOptions, TotpEnrolment };
-export type { APIToken };
+export type { Account, SignInOptions, TotpEnrolment };
+export type { APIToken, Session };
 
 export interface Api {
   /** The API root, e.g. `https://example.com/semaphore/api`. */
@@ -63,9 +63,9 @@ export function createApi(basePath: string): Api {
       revoke: (id) => auth.userTokensApiTokenIdDelete(id),
     },
     sessions: {
-      list: () => pending.listSessions(),
-      end: (id) => pending.endSession(id),
-      endOthers: () => pending.endOtherSessions(),
+      list: () => user.userSessionsGet(),
+      end: (id) => user.userSessionsSessionIdDelete(id),
+      endOthers: () => user.userSessionsDelete(),
     },
     totp: {
       verify: (passcode) => pending.verifyTotp(passcode),

@@ -1,6 +1,6 @@
 /**
  * Routes the specification defines but @semauth/client does not call yet
- * (sessions, TOTP), because the server does not serve them yet and the SDK
+ * (TOTP), because the server does not serve them yet and the SDK
  * only carries routes the server's OpenAPI document lists. Each function
  * here becomes an SDK method when its route lands; callers go through
  * api/index.ts, so only that file changes then.
@@ -11,7 +11,7 @@
  * available on this server".
  */
 import { ApiException, NetworkError } from '@semauth/client';
-import type { Session, TotpEnrolment } from './types.js';
+import type { TotpEnrolment } from './types.js';
 
 interface Call {
   /** Named like the SDK's methods, for error messages. */
@@ -24,18 +24,6 @@ interface Call {
 
 export class PendingRoutes {
   constructor(private readonly basePath: string) {}
-
-  listSessions(): Promise<Session[]> {
-    return this.call({ operation: 'listSessions', method: 'GET', path: '/user/sessions', expect: 'json' }) as Promise<Session[]>;
-  }
-
-  async endSession(id: string): Promise<void> {
-    await this.call({ operation: 'endSession', method: 'DELETE', path: `/user/sessions/${encodeURIComponent(id)}`, expect: 'nothing' });
-  }
-
-  async endOtherSessions(): Promise<void> {
-    await this.call({ operation: 'endOtherSessions', method: 'DELETE', path: '/user/sessions', expect: 'nothing' });
-  }
 
   async verifyTotp(passcode: string): Promise<void> {
     await this.call({ operation: 'verifyTotp', method: 'POST', path: '/auth/verify', body: { passcode }, expect: 'nothing' });

@@ -17,19 +17,6 @@ export interface Account extends User {
   totp?: { id: number | string } | null;
 }
 
-/** One entry of `GET /user/sessions`. */
-export interface Session {
-  /** The public session id, never the secret. */
-  id: string;
-  created: string;
-  last_active: string | null;
-  expires: string;
-  address: string | null;
-  user_agent: string | null;
-  /** The session this page runs in. */
-  current: boolean;
-}
-
 /** `POST /users/{id}/2fas/totp`: a pending enrolment. */
 export interface TotpEnrolment {
   id: number | string;

@@ -2,15 +2,16 @@
  * The parts of the UI written against routes the server does not have yet:
  * OIDC buttons and failure reasons (GET /auth/login's `oidc_providers`,
  * `?error=`), the TOTP step of sign-in (`401 TOTP_REQUIRED`, POST
- * /auth/verify), the sessions list and two-factor enrolment. The server is
- * real; only those routes are answered by the test, in the shapes the
- * specification gives them, with Playwright's request routing. When the
- * server grows a route, its stub here gives way to the real thing (and the
- * issue's own tests — e.g. enrolling with a code computed in the test).
- * SQLite only, like the other browser tests.
+ * /auth/verify) and two-factor enrolment. The server is real; only those
+ * routes are answered by the test, in the shapes the specification gives
+ * them, with Playwright's request routing. When the server grows a route,
+ * its stub here gives way to the real thing (and the issue's own tests —
+ * e.g. enrolling with a code computed in the test), as the sessions list
+ * already has. SQLite only, like the other browser tests.
  */
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { http, login } from '../../../server/test/support/http.js';
 import { startServerProcess, type ServerProcess } from '../../../server/test/support/server-process.js';
 import { accessibilityViolations, launchBrowser, newUser, screenshot, watch } from '../support/browser.js';
 
@@ -52,9 +53,9 @@ async function signInOptions(options: Record<string, unknown>): Promise<void> {
   );
 }
 
-async function signIn(): Promise<void> {
-  await page.getByLabel('Username or e-mail').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+async function signIn(user = 'admin', password = ADMIN_PASSWORD): Promise<void> {
+  await page.getByLabel('Username or e-mail').fill(user);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -123,25 +124,23 @@ describe('the second step of sign-in (TOTP)', () => {
   });
 });
 
-describe('sessions', () => {
-  it('marks this session, ends another after confirmation', async () => {
-    let sessions = [
-      { id: 'this1234', created: '2026-11-30T09:00:00Z', last_active: '2026-11-30T10:00:00Z', expires: '2026-12-30T09:00:00Z', address: '127.0.0.1', user_agent: 'Chromium on Linux', current: true },
-      { id: 'othr5678', created: '2026-11-20T08:00:00Z', last_active: '2026-11-29T18:00:00Z', expires: '2026-12-20T08:00:00Z', address: '192.0.2.7', user_agent: 'Firefox on Windows', current: false },
-    ];
-    await page.route(api('/user/sessions'), (route) => json(route, 200, sessions));
-    await page.route(api('/user/sessions/othr5678'), (route) => {
-      sessions = sessions.filter((s) => s.id !== 'othr5678');
-      return route.fulfill({ status: 204, contentType: 'application/json' });
-    });
+describe('sessions (the real routes)', () => {
+  it('marks this session, ends another after confirmation, on the server', async () => {
+    // A user of its own, so that no other test's sessions are listed.
+    const admin = await login(`${server.url}/api`, 'admin', ADMIN_PASSWORD);
+    const body = { username: 'roaming', name: 'Roaming User', email: 'roaming@example.org', password: 'roaming-password-1' };
+    expect((await http('POST', api('/users'), { headers: { cookie: admin, 'content-type': 'application/json' }, body })).status).toBe(201);
+    // Signed in elsewhere, as another browser would be.
+    const elsewhere = await login(`${server.url}/api`, 'roaming', body.password, { 'user-agent': 'Firefox on Windows' });
+
     await page.goto(`${server.url}/sessions`);
-    await signIn();
-    const mine = page.getByRole('listitem').filter({ hasText: 'Chromium on Linux' });
+    await signIn('roaming', body.password);
     const other = page.getByRole('listitem').filter({ hasText: 'Firefox on Windows' });
+    const mine = page.getByRole('listitem').filter({ hasText: 'This session' });
     await other.waitFor();
-    expect(await mine.getByText('This session').count()).toBe(1);
+    expect(await mine.count()).toBe(1);
     expect(await mine.getByRole('button').count()).toBe(0);
-    expect(await other.getByText('192.0.2.7').count()).toBe(1);
+    expect(await other.getByText('127.0.0.1').count()).toBe(1);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'sessions-list');
 
@@ -150,6 +149,7 @@ describe('sessions', () => {
     await page.getByRole('status').filter({ hasText: 'The session has ended.' }).waitFor();
     await page.getByText('You are signed in nowhere else.').waitFor();
     expect(await page.getByText('Firefox on Windows').count()).toBe(0);
+    expect((await http('GET', api('/user'), { headers: { cookie: elsewhere } })).status).toBe(401);
   });
 });
 

@@ -145,10 +145,13 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
     expect((await http('GET', `${server.url}${root}/api/user`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
-  it('shows the sessions and two-factor pages as not available on this server', async () => {
+  it('lists this browser’s session on the sessions page, and shows the two-factor page as not available on this server', async () => {
     await page.getByRole('link', { name: 'Sessions' }).click();
     await page.waitForURL(`${base}/sessions`);
-    await page.getByRole('heading', { name: 'Sessions not available on this server' }).waitFor();
+    await page.getByRole('heading', { name: 'Your sessions' }).waitFor();
+    const mine = page.getByRole('listitem').filter({ hasText: 'This session' });
+    expect(await mine.count()).toBe(1);
+    expect(await mine.getByText('127.0.0.1').count()).toBe(1);
     expect(await page.getByRole('link', { name: 'Sessions' }).getAttribute('aria-current')).toBe('page');
     if (audit) {
       await expectAccessible(page);

@@ -17,7 +17,8 @@ export function sessionCommands(user: Command): void {
       await withServices(cmd.optsWithGlobals<GlobalOptions>(), async (s) => {
         const u = await s.users.get(opts.login);
         const json = (await s.sessions.listLive(u.id)).map(sessionJson);
-        print(json, opts.json, () => json.map((x) => `${x.id}\t${x.created}\t${x.last_active}\t${x.expires}`).join('\n') || '(no sessions)');
+        const line = (x: (typeof json)[number]) => [x.id, x.created, x.last_active, x.expires, x.address ?? '-', x.user_agent ?? '-'].join('\t');
+        print(json, opts.json, () => json.map(line).join('\n') || '(no sessions)');
       });
     });
 

@@ -91,8 +91,8 @@ export function userCommands(program: Command): void {
     .option('--password-from-env', `take the new password from ${PASSWORD_ENV}`)
     .option('--admin', 'make administrator')
     .option('--no-admin', 'remove administrator rights')
-    .option('--disable', 'refuse logins, sessions and tokens of this user')
-    .option('--enable', 'undo --disable');
+    .option('--disable', 'refuse logins of this user and end their sessions and API tokens')
+    .option('--enable', 'undo --disable (their ended sessions and tokens stay ended)');
   // Commander lets the last of --admin/--no-admin win silently: notice both.
   const adminFlags = new Set<string>();
   change.on('option:admin', () => adminFlags.add('--admin'));
@@ -128,7 +128,11 @@ export function userCommands(program: Command): void {
         process.stdout.write(`user ${after.username} unchanged: it already had these values\n`);
         return;
       }
-      const note = changed.includes('password') ? ' (their sessions were ended)' : '';
+      const note = after.disabled && changed.includes('disabled')
+        ? ' (their sessions and API tokens were ended)'
+        : changed.includes('password')
+          ? ' (their sessions were ended)'
+          : '';
       process.stdout.write(`user ${after.username} changed: ${changed.map((f) => describeChange(f, before, after)).join(', ')}${note}\n`);
     });
   });

@@ -13,6 +13,8 @@ function toRecord(r: Selectable<SessionsTable>): SessionRecord {
     lastActiveAt: Number(r.last_active_at),
     expiresAt: Number(r.expires_at),
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    address: r.address,
+    userAgent: r.user_agent,
   };
 }
 
@@ -40,6 +42,8 @@ export class KyselySessionStore implements SessionStore {
         last_active_at: s.lastActiveAt,
         expires_at: s.expiresAt,
         revoked_at: s.revokedAt,
+        address: s.address,
+        user_agent: s.userAgent,
       })
       .execute();
   }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '../../errors.js';
 import { identityKey } from '../../identity.js';
 import type { Database, UsersTable } from '../schema.js';
-import type { IdentityConflict, NewUser, StorageStats, UserPatch, UserRecord, UserStore, UserWriteOptions } from '../types.js';
+import type { CredentialsEnded, IdentityConflict, NewUser, StorageStats, UserPatch, UserRecord, UserStore, UserWriteOptions } from '../types.js';
 import { serializable } from './transaction.js';
 import { claimKeys, distinctKeys, moveKeys, releaseKey } from './user-keys.js';
 
@@ -114,17 +114,18 @@ export class KyselyUserStore implements UserStore {
     return Number(r.n);
   }
 
-  async update(id: number, patch: UserPatch, opts: UserWriteOptions = {}): Promise<void> {
+  async update(id: number, patch: UserPatch, opts: UserWriteOptions = {}): Promise<CredentialsEnded> {
     const row = toRow(patch);
-    if (Object.keys(row).length === 0) return;
+    const nothingEnded: CredentialsEnded = { sessions: 0, tokens: 0 };
+    if (Object.keys(row).length === 0) return nothingEnded;
     this.stats.writes++;
     const renames = patch.username !== undefined || patch.email !== undefined;
-    if (!renames && !opts.keepAnAdmin) {
+    if (!renames && !opts.keepAnAdmin && !opts.endCredentials) {
       // Flags, names, password hashes (the rehash after a login): one plain statement.
       await this.db.updateTable('users').set(row).where('id', '=', id).execute();
-      return;
+      return nothingEnded;
     }
-    await serializable(this.db, async (trx) => {
+    return serializable(this.db, async (trx) => {
       // The first statement writes: on SQLite it takes the write lock before anything is
       // read (waiting up to busy_timeout), so nothing read here can go stale before the
       // writes. It returns the new login and e-mail, and the keys of the old ones.
@@ -134,12 +135,14 @@ export class KyselyUserStore implements UserStore {
         .where('id', '=', id)
         .returning(['username', 'email', 'login_key', 'email_key'])
         .executeTakeFirst();
-      if (!changed) return;
+      if (!changed) return nothingEnded;
       const keys = { login_key: identityKey(changed.username), email_key: identityKey(changed.email) };
       await trx.updateTable('users').set(keys).where('id', '=', id).execute();
       const before = distinctKeys(changed.login_key, changed.email_key);
       await moveKeys(trx, id, before, distinctKeys(keys.login_key, keys.email_key), keyLabels(changed));
+      const ended = opts.endCredentials ? await endCredentials(trx, id, opts.endCredentials) : nothingEnded;
       if (opts.keepAnAdmin) await requireAnAdmin(trx);
+      return ended;
     });
   }
 
@@ -183,6 +186,16 @@ function keyLabels(u: { username: string; email: string }): Map<string, string> 
     [identityKey(u.email), `e-mail "${u.email}"`],
     [identityKey(u.username), `login "${u.username}"`],
   ]);
+}
+
+/** Revokes the user's live sessions (but one) and, if asked, live tokens: UserWriteOptions.endCredentials. */
+async function endCredentials(trx: Transaction<Database>, userId: number, end: NonNullable<UserWriteOptions['endCredentials']>): Promise<CredentialsEnded> {
+  let sessions = trx.updateTable('sessions').set({ revoked_at: end.at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (end.keepSessionId !== undefined) sessions = sessions.where('id', '!=', end.keepSessionId);
+  const s = await sessions.executeTakeFirst();
+  if (!end.tokens) return { sessions: Number(s.numUpdatedRows), tokens: 0 };
+  const t = await trx.updateTable('api_tokens').set({ revoked_at: end.at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  return { sessions: Number(s.numUpdatedRows), tokens: Number(t.numUpdatedRows) };
 }
 
 /** Fails the transaction when it would leave no enabled administrator. */
