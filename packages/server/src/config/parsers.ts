@@ -155,3 +155,20 @@ export const ldapServer = checked(parseServerAddress);
 export const ldapFilter = checked(parseFilterTemplate);
 /** LDAP: an attribute mapping expression (Semaphore's `ldap_mappings.*`). */
 export const ldapMapping = checked(parseMapping);
+
+/**
+ * A 256-bit key (SEMAUTH_SECRET_KEY): checked at load, and never repeated
+ * in a message — not even a wrong one, which may be a real key mistyped.
+ */
+export function key256(decode: (text: string) => unknown): Parser<string> {
+  return (raw, name) => {
+    const text = str(raw, name).trim();
+    if (text === '') return text;
+    try {
+      decode(text);
+    } catch (e) {
+      throw new ConfigError(`${name} ${(e as Error).message}`);
+    }
+    return text;
+  };
+}
