@@ -22,7 +22,7 @@ export const ARTIFACTS_DIR = join(REPO_ROOT, '.tmp', 'web-screenshots');
 const DOCS_IMG_DIR = join(REPO_ROOT, 'docs', 'img');
 
 /** One browser per test file; contexts (one per simulated user) are cheap. */
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   let executablePath: string;
   try {
     // Installs Debian's chromium when missing and root (CI); says how otherwise.
@@ -120,7 +120,7 @@ export async function signIn(page: Page, login = 'admin', password = ADMIN_PASSW
 }
 
 /** A fresh, cookie-less user, in a fixed locale and time zone so pages (and screenshots) read the same everywhere. */
-export async function newUser(browser: Browser, origin: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+async function newUser(browser: Browser, origin: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 720 }, locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce', ...options });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   context.setDefaultTimeout(10_000);
@@ -132,7 +132,7 @@ export async function newUser(browser: Browser, origin: string, options: Browser
  * the Content-Security-Policy refused (an inline script or style, a foreign
  * asset). `problems()` lists them; a test asserts it is empty.
  */
-export function watch(page: Page): { problems(): string[] } {
+function watch(page: Page): { problems(): string[] } {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
