@@ -55,7 +55,7 @@ export function startApp(api: Api, root: string): void {
       if (mine !== generation) return;
     }
     const page = Object.hasOwn(PAGES, route.path) ? PAGES[route.path] : undefined;
-    const ctx: PageContext = { api, account, router, sessionEnded };
+    const ctx: PageContext = { api, account, router, sessionEnded, signedOut: () => signedOut('You have signed out.') };
     shell.show(
       page === undefined
         ? { title: 'Page not found', content: notFoundPage(router), account }
@@ -93,13 +93,18 @@ export function startApp(api: Api, root: string): void {
   }
 
   async function signOut(): Promise<void> {
+    let message = 'You have signed out.';
     try {
       await api.signOut();
-      notice = 'You have signed out.';
     } catch (failure) {
-      notice = `Signing out may not have completed on the server: ${describeError(failure)}`;
+      message = `Signing out may not have completed on the server: ${describeError(failure)}`;
     }
+    signedOut(message);
+  }
+
+  function signedOut(message: string): void {
     account = null;
+    notice = message;
     router.navigate(LOGIN);
   }
 

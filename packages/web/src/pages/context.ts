@@ -12,4 +12,6 @@ export interface PageContext {
    * false, and the page shows the error itself.
    */
   sessionEnded(error: unknown): boolean;
+  /** This session was ended on purpose (e.g. from the sessions page): the sign-in page says "You have signed out." */
+  signedOut(): void;
 }

@@ -4,29 +4,17 @@
  * every control reached with Tab, each one showing a visible focus ring.
  * SQLite only, like the other browser tests.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../../server/test/support/http.js';
-import { startServerProcess, type ServerProcess } from '../../../server/test/support/server-process.js';
-import { focused, launchBrowser, newUser, tabTo, watch } from '../support/browser.js';
+import { ADMIN_PASSWORD, focused, tabTo, useBrowser, useServer } from '../support/browser.js';
 
-const ADMIN_PASSWORD = 'admin-password-1';
-
-let browser: Browser;
-let server: ServerProcess;
-let context: BrowserContext;
+const ui = useBrowser();
+const server = useServer();
 let page: Page;
 let problems: () => string[];
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServerProcess({ env: { SEMAUTH_ADMIN_PASSWORD: ADMIN_PASSWORD } })]);
-  context = await newUser(browser, server.url);
-  page = await context.newPage();
-  problems = watch(page).problems;
-});
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
+  ({ page, problems } = await ui.user(server.url));
 });
 
 /** A keyboard user must see where they are: a solid outline of 3 px (styles.css). */

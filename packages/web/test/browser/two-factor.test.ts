@@ -6,38 +6,23 @@
  * sent to set it up. SQLite only, like the other browser tests.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { http, login } from '../../../server/test/support/http.js';
-import { startServerProcess, type ServerProcess } from '../../../server/test/support/server-process.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ok as cli } from '../../../server/test/cli/run.js';
+import { http, login } from '../../../server/test/support/http.js';
+import type { ServerProcess } from '../../../server/test/support/server-process.js';
 import { totpCode } from '../../../server/test/support/totp.js';
-import { accessibilityViolations, launchBrowser, newUser, screenshot, watch } from '../support/browser.js';
+import { ADMIN_PASSWORD, accessibilityViolations, screenshot, signIn as signInOn, useBrowser, useServer } from '../support/browser.js';
 
-const ADMIN_PASSWORD = 'admin-password-1';
-const TOTP_ENV = { SEMAUTH_ADMIN_PASSWORD: ADMIN_PASSWORD, SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: randomBytes(32).toString('base64') };
+const TOTP_ENV = { SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: randomBytes(32).toString('base64') };
 
-let browser: Browser;
-let server: ServerProcess;
-let context: BrowserContext;
+const ui = useBrowser();
+const server = useServer({ env: TOTP_ENV });
 let page: Page;
-let problems: () => string[];
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServerProcess({ env: TOTP_ENV })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-beforeEach(async () => {
-  context = await newUser(browser, server.url);
-  page = await context.newPage();
-  problems = watch(page).problems;
-});
-afterEach(async () => {
-  expect(problems()).toEqual([]);
-  await context?.close();
-});
+/** A new browser user on `origin`: `page` is theirs. */
+async function newVisitor(origin: string): Promise<void> {
+  ({ page } = await ui.user(origin));
+}
 
 let seq = 0;
 /** A new user made by the admin through the API; its login is its password's prefix. */
@@ -50,11 +35,7 @@ async function addUser(on: ServerProcess): Promise<{ login: string; password: st
   return { login: name, password: body.password };
 }
 
-async function signIn(user: { login: string; password: string }): Promise<void> {
-  await page.getByLabel('Username or e-mail').fill(user.login);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const signIn = (user: { login: string; password: string }) => signInOn(page, user.login, user.password);
 
 /** Turns TOTP on from the two-factor page; returns the key shown and the recovery codes. */
 async function enrolThroughThePage(): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -73,7 +54,8 @@ async function enrolThroughThePage(): Promise<{ secret: string; recoveryCodes: s
 
 describe('two-factor sign-in (the real routes)', () => {
   it('enrols with a code computed in the test, then signs in with it; a wrong code is refused', async () => {
-    const user = await addUser(server);
+    const user = await addUser(server.process);
+    await newVisitor(server.url);
     await page.goto(`${server.url}/two-factor`);
     await signIn(user);
     await page.getByRole('heading', { name: 'Two-factor authentication is off' }).waitFor();
@@ -102,7 +84,8 @@ describe('two-factor sign-in (the real routes)', () => {
   });
 
   it('signs in with a recovery code instead, and turns two-factor off after confirmation', async () => {
-    const user = await addUser(server);
+    const user = await addUser(server.process);
+    await newVisitor(server.url);
     await page.goto(`${server.url}/two-factor`);
     await signIn(user);
     await page.getByRole('heading', { name: 'Two-factor authentication is off' }).waitFor();
@@ -126,18 +109,13 @@ describe('two-factor sign-in (the real routes)', () => {
 });
 
 describe('a server that requires two-factor sign-in', () => {
-  let strict: ServerProcess;
-  beforeAll(async () => {
-    strict = await startServerProcess({ env: { ...TOTP_ENV, SEMAUTH_TOTP_REQUIRED: 'all' } });
-  });
-  afterAll(async () => {
-    await strict?.stop();
-  });
+  const strict = useServer({ env: { ...TOTP_ENV, SEMAUTH_TOTP_REQUIRED: 'all' } });
 
   it('sends a user without it to set it up, and lets them on once it is on', async () => {
     // The administrator has no TOTP either, so is held to setting it up: the operator adds the user.
     const user = { login: 'required1', password: 'required1-password-1' };
-    await cli(['user', 'add', '--login', user.login, '--name', 'Required', '--email', 'required1@example.org', '--password', user.password], { env: strict.env });
+    await cli(['user', 'add', '--login', user.login, '--name', 'Required', '--email', 'required1@example.org', '--password', user.password], { env: strict.process.env });
+    await newVisitor(strict.url);
     await page.goto(`${strict.url}/tokens`);
     await signIn(user);
     await page.waitForURL(`${strict.url}/two-factor?required`);

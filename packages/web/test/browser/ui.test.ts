@@ -10,21 +10,12 @@
  * Screenshots land in .tmp/web-screenshots/; SEMAUTH_UPDATE_SCREENSHOTS=1
  * also rewrites the README's docs/img/web-*.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../../server/test/support/server-process.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../../server/test/support/http.js';
-import { accessibilityViolations, focused, launchBrowser, newUser, screenshot, tabTo, watch } from '../support/browser.js';
+import { accessibilityViolations, ADMIN_PASSWORD, focused, screenshot, useBrowser, useServer } from '../support/browser.js';
 
-const ADMIN_PASSWORD = 'admin-password-1';
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const ui = useBrowser();
 
 async function expectAccessible(page: Page): Promise<void> {
   expect(await accessibilityViolations(page)).toEqual([]);
@@ -33,7 +24,7 @@ async function expectAccessible(page: Page): Promise<void> {
 describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ root }) => {
   /** Only the web-root run audits and photographs each page; the sub-path run proves the same flows work there. */
   const audit = root === '';
-  let server: ServerProcess;
+  const server = useServer(root ? { env: { SEMAPHORE_WEB_ROOT: root } } : {});
   let base: string;
   let context: BrowserContext;
   let page: Page;
@@ -41,15 +32,8 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
   let token = '';
 
   beforeAll(async () => {
-    server = await startServerProcess({ env: { SEMAUTH_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(root && { SEMAPHORE_WEB_ROOT: root }) } });
     base = `${server.url}${root}`;
-    context = await newUser(browser, server.url);
-    page = await context.newPage();
-    problems = watch(page).problems;
-  });
-  afterAll(async () => {
-    await context?.close();
-    await server?.stop();
+    ({ context, page, problems } = await ui.user(server.url));
   });
 
   it('sends a visitor to the sign-in page, says when the password is wrong, then signs in', async () => {
@@ -155,7 +139,8 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
     expect(await page.getByRole('link', { name: 'Sessions' }).getAttribute('aria-current')).toBe('page');
     if (audit) {
       await expectAccessible(page);
-      await screenshot(page, 'sessions', { docs: true });
+      // The README's picture of this page, with sessions elsewhere too, is sessions.test.ts's.
+      await screenshot(page, 'sessions-alone');
     }
     await page.getByRole('link', { name: 'Two-factor' }).click();
     await page.waitForURL(`${base}/two-factor`);
