@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- plain .mjs modules without type declarations
 import { figure, median } from '../lib/stats.mjs';
-// @ts-expect-error -- plain .mjs modules without type declarations
 import { FIGURE_KEYS } from '../lib/suite.mjs';
 
 const RUN = fileURLToPath(new URL('../run.mjs', import.meta.url));
