@@ -1,6 +1,6 @@
 import { BaseApi } from './base-api.js';
 import { sessionCookieFromResponse } from './cookies.js';
-import type { APIToken, CreateTokenOptions, Login, LoginMetadata, RequestOptions } from './models.js';
+import type { APIToken, CreateTokenOptions, Login, LoginMetadata, RequestOptions, TotpPasscode, TotpRecoveryCode } from './models.js';
 import { createTokenBody } from './wire.js';
 
 /**
@@ -103,8 +103,38 @@ export class AuthenticationApi extends BaseApi {
   }
 
   /**
-   * Fetches login metadata (`GET /auth/login`): the OIDC providers and
-   * whether password login is enabled. Needs no authentication.
+   * The code step of a sign-in (`POST /auth/verify`, answered `204`): after
+   * `authLoginPost()` for a user with two-factor sign-in on, every call
+   * fails with `401` and `body.error === 'TOTP_REQUIRED'` until this gets the
+   * code the user's authenticator app shows. A session already past the step
+   * gets `204` whatever the code. Needs the session's cookie (a token has no
+   * code step).
+   *
+   * @throws ApiException `400` no passcode; `401` a wrong, expired or already
+   *   used code (`body.code === 'WRONG_PASSCODE'`) or no session; `429` too
+   *   many wrong codes (see `headers.get('Retry-After')`).
+   */
+  async authVerifyPost(body: TotpPasscode, init?: RequestOptions): Promise<void> {
+    await this.send({ operation: 'authVerifyPost', body: { passcode: body.passcode }, signal: init?.signal });
+  }
+
+  /**
+   * The code step with a recovery code instead (`POST /auth/recovery`,
+   * answered `204`): one of those `usersUserId2fasTotpTotpIdConfirmPost()`
+   * returned. It is spent.
+   *
+   * @throws ApiException `400` no recovery code; `401` wrong or already used
+   *   (`WRONG_RECOVERY_CODE`); `403` recovery codes are off on the server;
+   *   `429` too many wrong codes.
+   */
+  async authRecoveryPost(body: TotpRecoveryCode, init?: RequestOptions): Promise<void> {
+    await this.send({ operation: 'authRecoveryPost', body: { recovery_code: body.recovery_code }, signal: init?.signal });
+  }
+
+  /**
+   * Fetches login metadata (`GET /auth/login`): the OIDC providers,
+   * whether password login is enabled, and (semauth, Semaphore ≥ 2.12)
+   * `auth_methods.totp`. Needs no authentication.
    */
   async authLoginGet(init?: RequestOptions): Promise<LoginMetadata> {
     const response = await this.send({ operation: 'authLoginGet', signal: init?.signal });

@@ -29,6 +29,8 @@ interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The body of a successful `png` operation, read as bytes instead of text. */
+  blob?: Blob;
   /** `opaqueredirect` when a browser refused to show a manual redirect. */
   type: ResponseType;
 }
@@ -75,6 +77,9 @@ async function exchange(configuration: Configuration, request: ResolvedRequest, 
   try {
     return await withDeadline(configuration.timeoutMs, request.signal, async (signal) => {
       const response = await fetchFn(url, signal === undefined ? init : { ...init, signal });
+      if (request.expect === 'png' && response.status >= 200 && response.status <= 299) {
+        return { status: response.status, headers: response.headers, text: '', blob: await response.blob(), type: response.type };
+      }
       const text = await response.text();
       return { status: response.status, headers: response.headers, text, type: response.type };
     });
@@ -95,7 +100,7 @@ function buildUrl(basePath: string, path: string, query: Readonly<Record<string,
 
 function buildHeaders(configuration: Configuration, request: ResolvedRequest): Headers {
   const headers = new Headers(configuration.headers);
-  headers.set('Accept', request.expect === 'text' ? 'text/plain' : 'application/json');
+  headers.set('Accept', request.expect === 'text' ? 'text/plain' : request.expect === 'png' ? 'image/png' : 'application/json');
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
   if (request.authenticated) {
     for (const [name, value] of Object.entries(configuration.authHeaders())) headers.set(name, value);
@@ -130,6 +135,7 @@ function parseErrorBody(raw: RawResponse): unknown {
 function parseSuccessBody(raw: RawResponse, request: ResolvedRequest): unknown {
   if (request.expect === 'nothing') return undefined;
   if (request.expect === 'text') return raw.text;
+  if (request.expect === 'png') return raw.blob;
   // JSON is parsed whatever the content type says: the promise is JSON.
   try {
     return JSON.parse(raw.text);

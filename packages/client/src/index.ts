@@ -12,6 +12,7 @@ export { PingApi } from './ping-api.js';
 export { ApiException, NetworkError, TimeoutError } from './errors.js';
 export type {
   APIToken,
+  AuthMethods,
   CreateTokenOptions,
   DateTimeString,
   Login,
@@ -19,9 +20,15 @@ export type {
   OidcProvider,
   RequestOptions,
   Session,
+  TotpEnrolment,
+  TotpMethod,
+  TotpPasscode,
+  TotpRecoveryCode,
+  TotpRecoveryCodes,
   User,
   UserPutRequest,
   UserRequest,
   UsersUserIdPasswordPostRequest,
   UserSummary,
+  UserTotp,
 } from './models.js';

@@ -76,6 +76,18 @@ export interface User {
    * not sign in, and has no sessions or tokens. Absent from `userGet()`.
    */
   disabled?: boolean;
+  /**
+   * Present only while the user has two-factor sign-in (TOTP) on — not
+   * while an enrolment is pending (Semaphore's field; semauth sends its id
+   * alone, never the secret).
+   */
+  totp?: UserTotp;
+}
+
+/** A user's TOTP, as `User.totp` shows it. */
+export interface UserTotp {
+  /** The enrolment: `usersUserId2fasTotpTotpIdDelete(userId, id)` turns it off. */
+  id: number;
 }
 
 /** What `usersGet()` shows a user who is not an administrator about each user. */
@@ -172,6 +184,47 @@ export interface LoginMetadata {
   oidc_providers: OidcProvider[];
   /** Whether `authLoginPost()` with a password is enabled. */
   login_with_password: boolean;
+  /** The second factors the server offers; absent from servers without them (Semaphore before 2.12). */
+  auth_methods?: AuthMethods;
+}
+
+/** `LoginMetadata.auth_methods`. */
+export interface AuthMethods {
+  totp: TotpMethod;
+}
+
+/** Two-factor sign-in with an authenticator app (TOTP), as the server offers it. */
+export interface TotpMethod {
+  /** Users may turn TOTP on; a password sign-in of a user with it on then asks for a code (`authVerifyPost()`). */
+  enabled: boolean;
+  /** `authRecoveryPost()` accepts recovery codes. */
+  allow_recovery: boolean;
+}
+
+/** Body of `authVerifyPost()` and `usersUserId2fasTotpTotpIdConfirmPost()`. */
+export interface TotpPasscode {
+  /** The 6-digit code the authenticator app shows. */
+  passcode: string;
+}
+
+/** Body of `authRecoveryPost()`. */
+export interface TotpRecoveryCode {
+  /** One of the recovery codes (case, spaces and dashes do not matter). */
+  recovery_code: string;
+}
+
+/** A pending TOTP enrolment, from `usersUserId2fasTotpPost()`. */
+export interface TotpEnrolment {
+  /** Its id, for the QR code, the confirmation and deletion. */
+  id: number;
+  /** The `otpauth://totp/…` URI holding the secret: shown only here. */
+  url: string;
+}
+
+/** What confirming an enrolment answers: the recovery codes, shown this once. */
+export interface TotpRecoveryCodes {
+  /** Ten single-use codes; `[]` when the server has recovery codes off. */
+  recovery_codes: string[];
 }
 
 /** Options of `userTokensPost()`: semauth's token extensions. */

@@ -12,8 +12,8 @@ export interface OperationSpec {
   query?: Readonly<Record<string, string>>;
   /** Send the configured credentials. Off for the public routes. */
   authenticated: boolean;
-  /** What a successful response carries: `nothing` means `204`. */
-  expect: 'json' | 'text' | 'nothing';
+  /** What a successful response carries: `nothing` means `204`; `png` an image, as a `Blob`. */
+  expect: 'json' | 'text' | 'nothing' | 'png';
 }
 
 /**
@@ -45,6 +45,12 @@ export const OPERATIONS = {
   userSessionsGet: { method: 'GET', path: '/user/sessions', authenticated: true, expect: 'json' },
   userSessionsDelete: { method: 'DELETE', path: '/user/sessions', authenticated: true, expect: 'nothing' },
   userSessionsSessionIdDelete: { method: 'DELETE', path: '/user/sessions/{session_id}', authenticated: true, expect: 'nothing' },
+  authVerifyPost: { method: 'POST', path: '/auth/verify', authenticated: true, expect: 'nothing' },
+  authRecoveryPost: { method: 'POST', path: '/auth/recovery', authenticated: true, expect: 'nothing' },
+  usersUserId2fasTotpPost: { method: 'POST', path: '/users/{user_id}/2fas/totp', authenticated: true, expect: 'json' },
+  usersUserId2fasTotpTotpIdQrGet: { method: 'GET', path: '/users/{user_id}/2fas/totp/{totp_id}/qr', authenticated: true, expect: 'png' },
+  usersUserId2fasTotpTotpIdConfirmPost: { method: 'POST', path: '/users/{user_id}/2fas/totp/{totp_id}/confirm', authenticated: true, expect: 'json' },
+  usersUserId2fasTotpTotpIdDelete: { method: 'DELETE', path: '/users/{user_id}/2fas/totp/{totp_id}', authenticated: true, expect: 'nothing' },
   pingGet: { method: 'GET', path: '/ping', authenticated: false, expect: 'text' },
 } as const satisfies Record<string, OperationSpec>;
 

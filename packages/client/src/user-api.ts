@@ -1,7 +1,9 @@
 import { BaseApi } from './base-api.js';
 import { normaliseSessionCookie } from './cookies.js';
-import type { RequestOptions, Session, User, UserPutRequest, UserRequest, UsersUserIdPasswordPostRequest, UserSummary } from './models.js';
-import { PASSWORD_KEYS, pickBody, USER_PUT_KEYS, USER_REQUEST_KEYS, userIdSegment } from './wire.js';
+import type {
+  RequestOptions, Session, TotpEnrolment, TotpPasscode, TotpRecoveryCodes, User, UserPutRequest, UserRequest, UsersUserIdPasswordPostRequest, UserSummary,
+} from './models.js';
+import { idSegment, PASSWORD_KEYS, pickBody, USER_PUT_KEYS, USER_REQUEST_KEYS, userIdSegment } from './wire.js';
 
 /**
  * Users: the signed-in user, the seed's users administration (`users_*`
@@ -146,5 +148,74 @@ export class UserApi extends BaseApi {
     // The cookie is `<session id>.<secret>`: this configuration's own session just ended.
     const cookie = this.configuration.apiKey.cookie;
     if (cookie !== undefined && normaliseSessionCookie(cookie).split('.', 1)[0] === sessionId) this.configuration.apiKey.cookie = undefined;
+  }
+
+  /**
+   * Starts setting up two-factor sign-in (`POST /users/{user_id}/2fas/totp`)
+   * on your own account. The enrolment stays pending — it asks nothing at
+   * sign-in — until `usersUserId2fasTotpTotpIdConfirmPost()` confirms it
+   * with a first code. `url` (the `otpauth://` URI holding the secret) is
+   * shown only in this answer. Starting again replaces a pending enrolment.
+   *
+   * @throws ApiException `403` another user's account (administrators
+   *   included); `409` TOTP is already on; `404` the server has TOTP off.
+   */
+  async usersUserId2fasTotpPost(userId: number, init?: RequestOptions): Promise<TotpEnrolment> {
+    const response = await this.send({ operation: 'usersUserId2fasTotpPost', pathParams: { user_id: userIdSegment(userId) }, signal: init?.signal });
+    return response.body as TotpEnrolment;
+  }
+
+  /**
+   * The pending enrolment's QR code, a PNG for an authenticator app to scan
+   * (`GET /users/{user_id}/2fas/totp/{totp_id}/qr`). In a browser,
+   * `URL.createObjectURL(blob)` shows it.
+   *
+   * @throws ApiException `404` no such enrolment of yours; `409` TOTP is on:
+   *   its secret is never shown again.
+   */
+  async usersUserId2fasTotpTotpIdQrGet(userId: number, totpId: number, init?: RequestOptions): Promise<Blob> {
+    const response = await this.send({
+      operation: 'usersUserId2fasTotpTotpIdQrGet',
+      pathParams: { user_id: userIdSegment(userId), totp_id: idSegment(totpId, 'totpId') },
+      signal: init?.signal,
+    });
+    return response.body as Blob;
+  }
+
+  /**
+   * Turns TOTP on with a first code from the app
+   * (`POST /users/{user_id}/2fas/totp/{totp_id}/confirm`). The answer holds
+   * the recovery codes — the only time they are shown.
+   *
+   * @throws ApiException `400` the code does not match
+   *   (`WRONG_ENROLMENT_PASSCODE`); `404` no such pending enrolment; `409`
+   *   already on.
+   */
+  async usersUserId2fasTotpTotpIdConfirmPost(userId: number, totpId: number, body: TotpPasscode, init?: RequestOptions): Promise<TotpRecoveryCodes> {
+    const response = await this.send({
+      operation: 'usersUserId2fasTotpTotpIdConfirmPost',
+      pathParams: { user_id: userIdSegment(userId), totp_id: idSegment(totpId, 'totpId') },
+      body: { passcode: body.passcode },
+      signal: init?.signal,
+    });
+    return response.body as TotpRecoveryCodes;
+  }
+
+  /**
+   * Turns TOTP off, or cancels a pending enrolment
+   * (`DELETE /users/{user_id}/2fas/totp/{totp_id}`, answered `204`): your
+   * own, or anyone's for an administrator. Needs a session past its code
+   * step (or an API token).
+   *
+   * @param totpId `User.totp.id`, or the id of a pending enrolment.
+   * @throws ApiException `403` someone else's, and you are not an
+   *   administrator; `404` no such user or enrolment.
+   */
+  async usersUserId2fasTotpTotpIdDelete(userId: number, totpId: number, init?: RequestOptions): Promise<void> {
+    await this.send({
+      operation: 'usersUserId2fasTotpTotpIdDelete',
+      pathParams: { user_id: userIdSegment(userId), totp_id: idSegment(totpId, 'totpId') },
+      signal: init?.signal,
+    });
   }
 }

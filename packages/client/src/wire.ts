@@ -39,10 +39,15 @@ export function pickBody<T extends object>(model: T, keys: readonly (keyof T & s
   return body;
 }
 
+/** A numeric id as a path segment: a positive whole number, or a TypeError before any request. */
+export function idSegment(id: number, name: string): string {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new TypeError(`${name} must be a positive integer`);
+  }
+  return String(id);
+}
+
 /** A user id as a path segment: a positive whole number, or a TypeError before any request. */
 export function userIdSegment(userId: number): string {
-  if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId < 1) {
-    throw new TypeError('userId must be a positive integer');
-  }
-  return String(userId);
+  return idSegment(userId, 'userId');
 }

@@ -6,6 +6,7 @@
  * on either side — a renamed field, a new required key, a moved path, a
  * status that is no longer 204 — fails here.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type OperationName } from '../src/operations.js';
 import { createTokenBody, PASSWORD_KEYS, USER_PUT_KEYS, USER_REQUEST_KEYS } from '../src/wire.js';
@@ -41,6 +42,8 @@ const RESPONSE_MODELS: Partial<Record<OperationName, string>> = {
   usersPost: 'User',
   usersUserIdGet: 'User',
   userSessionsGet: 'Session[]',
+  usersUserId2fasTotpPost: 'TotpEnrolment',
+  usersUserId2fasTotpTotpIdConfirmPost: 'TotpRecoveryCodes',
 };
 /** Which operations send a body, and of which component schema. */
 const BODY_MODELS: Partial<Record<OperationName, string>> = {
@@ -49,12 +52,16 @@ const BODY_MODELS: Partial<Record<OperationName, string>> = {
   usersPost: 'UserRequest',
   usersUserIdPut: 'UserPutRequest',
   usersUserIdPasswordPost: 'UsersUserIdPasswordPostRequest',
+  authVerifyPost: 'TotpPasscode',
+  authRecoveryPost: 'TotpRecoveryCode',
+  usersUserId2fasTotpTotpIdConfirmPost: 'TotpPasscode',
 };
 
 let server: ServerProcess;
 let doc: OpenApiDocument;
 beforeAll(async () => {
-  server = await startServer();
+  // With TOTP on: its routes are served (and documented) only then.
+  server = await startServer({ SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: randomBytes(32).toString('base64') });
   const response = await fetch(`${server.url}/api/openapi.json`);
   expect(response.status).toBe(200);
   doc = (await response.json()) as OpenApiDocument;
@@ -76,15 +83,18 @@ function shapeName(schema: JsonSchema): string {
   return JSON.stringify(schema);
 }
 
-/** The MODEL_SCHEMAS kind of a property schema from the document. */
+/** The MODEL_SCHEMAS kind of a property schema from the document: a nested object by the model it matches. */
 function kindOf(schema: JsonSchema): string {
   const s = resolve(schema);
   const types = [s.type ?? []].flat().sort();
   if (types.length === 2 && types[0] === 'null') return `${types[1]}|null`;
+  const modelOf = (x: JsonSchema) => Object.entries(MODEL_SCHEMAS).find(([, model]) => sameModel(x, model))?.[0];
   if (s.type === 'array' && s.items !== undefined) {
-    const match = Object.entries(MODEL_SCHEMAS).find(([, model]) => sameModel(s.items!, model));
-    return match === undefined ? `unknown[]` : `${match[0]}[]`;
+    const items = resolve(s.items);
+    if (items.type !== 'object' && typeof items.type === 'string') return `${items.type}[]`;
+    return `${modelOf(s.items) ?? 'unknown'}[]`;
   }
+  if (s.type === 'object') return modelOf(s) ?? 'object';
   return String(s.type);
 }
 
@@ -104,7 +114,10 @@ function sameModel(schema: JsonSchema, model: { required: readonly string[]; pro
 }
 
 describe('models match the server’s component schemas', () => {
-  it.each(['Login', 'APIToken', 'User', 'UserSummary', 'Session', 'LoginMetadata', 'UserRequest', 'UserPutRequest', 'UsersUserIdPasswordPostRequest'] as const)('%s', (name) => {
+  it.each([
+    'Login', 'APIToken', 'User', 'UserSummary', 'Session', 'LoginMetadata', 'UserRequest', 'UserPutRequest', 'UsersUserIdPasswordPostRequest',
+    'UserTotp', 'AuthMethods', 'TotpEnrolment', 'TotpRecoveryCodes', 'TotpPasscode', 'TotpRecoveryCode',
+  ] as const)('%s', (name) => {
     const schema = doc.components.schemas[name];
     expect(schema, `no component schema ${name}`).toBeDefined();
     const actual = describeModel(schema!);
@@ -142,7 +155,7 @@ describe('every SDK operation is a server operation', () => {
     } else {
       expect(successes).toHaveLength(1);
       const content = op.responses[successes[0]!]!.content ?? {};
-      const mediaType = spec.expect === 'json' ? 'application/json' : 'text/plain; charset=utf-8';
+      const mediaType = { json: 'application/json', text: 'text/plain; charset=utf-8', png: 'image/png' }[spec.expect];
       expect(Object.keys(content)).toEqual([mediaType]);
       if (spec.expect === 'json') expect(shapeName(content[mediaType]!.schema)).toBe(RESPONSE_MODELS[name]);
     }

@@ -29,7 +29,11 @@ describe('public operations', () => {
   });
 
   it('authLoginGet returns the login metadata', async () => {
-    await expect(auth(anonymous()).authLoginGet()).resolves.toEqual({ oidc_providers: [], login_with_password: true });
+    await expect(auth(anonymous()).authLoginGet()).resolves.toEqual({
+      oidc_providers: [],
+      login_with_password: true,
+      auth_methods: { totp: { enabled: false, allow_recovery: false } },
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import { registerDraining } from './http/draining.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { collectOpenApi } from './http/openapi.js';
 import { oidcRoutes } from './auth-methods/oidc/routes.js';
+import { totpRoutes } from './auth-methods/totp/routes.js';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './http/request-id.js';
 import { authRoutes } from './http/routes/auth.js';
 import type { RouteDeps } from './http/routes/deps.js';
@@ -139,6 +140,7 @@ export function buildApp(config: Config, { services, metrics, webUiDir, logDesti
       sessionRoutes(api, deps);
       usersRoutes(api, deps);
       if (services.oidc) oidcRoutes(api, { config, oidc: services.oidc });
+      if (config.totpEnabled) totpRoutes(api, deps);
       api.get('/openapi.json', { schema: { hide: true } as Record<string, unknown> }, async () => openApi());
     },
     { prefix },

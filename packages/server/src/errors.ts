@@ -18,17 +18,33 @@ export const ERRORS = {
   CURRENT_PASSWORD_REQUIRED: { status: 400, message: 'Changing your own password needs your current one: send it as "current_password".' },
   WRONG_CURRENT_PASSWORD: { status: 400, message: 'The current password is wrong.' },
   BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  INVALID_PASSCODE_BODY: { status: 400, message: 'The body must be a JSON object with a string field "passcode": the 6-digit code of your authenticator app.' },
+  INVALID_RECOVERY_BODY: { status: 400, message: 'The body must be a JSON object with a string field "recovery_code".' },
+  INVALID_TOTP_ID: { status: 400, message: 'The TOTP id must be a whole number from 1 to 2147483647.' },
+  WRONG_ENROLMENT_PASSCODE: { status: 400, message: 'The code does not match: check the time on your device and enter the current code.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication required: send a valid session cookie or API token.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid login or password.' },
+  // Semaphore's clients (its web UI) compare this `error` literally: it is its code, not a sentence.
+  TOTP_REQUIRED: { status: 401, message: 'TOTP_REQUIRED' },
+  WRONG_PASSCODE: { status: 401, message: 'The code is wrong, expired or already used.' },
+  WRONG_RECOVERY_CODE: { status: 401, message: 'The recovery code is wrong or already used.' },
   PASSWORD_LOGIN_DISABLED: { status: 403, message: 'Password login is disabled on this server.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  TOTP_ENROLMENT_REQUIRED: {
+    status: 403,
+    message: 'This server requires two-factor sign-in for your account: set up TOTP first (POST /api/users/{id}/2fas/totp).',
+  },
+  TOTP_RECOVERY_DISABLED: { status: 403, message: 'Recovery codes are turned off on this server.' },
+  TOTP_ENROL_OTHERS: { status: 403, message: 'Only the user themself can set up their two-factor sign-in.' },
   CROSS_ORIGIN_REQUEST: { status: 403, message: 'Cross-origin request refused: the Origin or Referer is not allowed for cookie-authenticated requests.' },
   TOKEN_NOT_FOUND: { status: 404, message: 'No API token of yours matches this id.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Not found.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this path.' },
+  TOTP_NOT_FOUND: { status: 404, message: 'No such TOTP enrolment of this user.' },
   TOKEN_AMBIGUOUS: { status: 409, message: 'This 8-character id matches more than one of your tokens: use the whole token.' },
   USER_EXISTS: { status: 409, message: 'A user with this login or e-mail already exists.' },
   USER_AMBIGUOUS: { status: 409, message: 'This login or e-mail names several accounts: select the account by its id.' },
+  TOTP_ALREADY_ENABLED: { status: 409, message: 'Two-factor sign-in is already on for this user: turn it off first to set it up again.' },
   LAST_ADMIN: { status: 409, message: 'This is the last enabled administrator: make another user an administrator first.' },
   SESSION_NOT_FOUND: { status: 404, message: 'No such session of this user.' },
   USER_NOT_FOUND: { status: 404, message: 'No such user.' },
@@ -46,6 +62,9 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** Codes whose `error` is the code itself, as Semaphore sends it (its clients compare the string). */
+export const LITERAL_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['TOTP_REQUIRED']);
 
 export class AppError extends Error {
   override name = 'AppError';

@@ -57,6 +57,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   try {
     // Read now, so that an unreadable client_secret_file stops the start instead of the first sign-in.
     services.oidc?.checkCredentials();
+    // Likewise the key that seals TOTP secrets (SEMAUTH_SECRET_KEY[_FILE]).
+    services.totp.checkKey();
   } catch (e) {
     await storage.close().catch(() => {});
     throw e;

@@ -13,7 +13,7 @@ import { tokensPage } from './pages/tokens.js';
 import { twoFactorPage } from './pages/two-factor.js';
 import { createRouter, type Route, type Router } from './router.js';
 import { createShell, type Shell } from './shell.js';
-import { describeError, isSignedOut, isTotpRequired } from './ui/errors.js';
+import { describeError, isEnrolmentRequired, isSignedOut, isTotpRequired } from './ui/errors.js';
 
 /** Pages for signed-in users, by path below the web root. */
 const PAGES: Record<string, { title: string; render(ctx: PageContext): HTMLElement }> = {
@@ -80,6 +80,11 @@ export function startApp(api: Api, root: string): void {
   }
 
   function sessionEnded(failure: unknown): boolean {
+    // Signed in, but the server wants two-factor set up first: the one page that does it.
+    if (isEnrolmentRequired(failure)) {
+      router.navigate('two-factor?required', { replace: true });
+      return true;
+    }
     if (!isSignedOut(failure) && !isTotpRequired(failure)) return false;
     account = null;
     notice = 'Your session has ended. Sign in again.';

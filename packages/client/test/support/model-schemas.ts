@@ -7,7 +7,7 @@
  */
 
 /** How a property's JSON value is typed. `X[]` is an array of model X. */
-export type Kind = 'string' | 'integer' | 'boolean' | 'string|null' | 'OidcProvider[]';
+export type Kind = 'string' | 'integer' | 'boolean' | 'string|null' | 'string[]' | 'OidcProvider[]' | 'UserTotp' | 'AuthMethods' | 'TotpMethod';
 
 export interface ModelSchema {
   readonly required: readonly string[];
@@ -44,7 +44,12 @@ export const MODEL_SCHEMAS = {
       alert: 'boolean',
       can_create_project: 'boolean',
       disabled: 'boolean',
+      totp: 'UserTotp',
     },
+  },
+  UserTotp: {
+    required: ['id'],
+    properties: { id: 'integer' },
   },
   UserSummary: {
     required: ['id', 'username', 'name'],
@@ -68,7 +73,23 @@ export const MODEL_SCHEMAS = {
   },
   LoginMetadata: {
     required: ['oidc_providers', 'login_with_password'],
-    properties: { oidc_providers: 'OidcProvider[]', login_with_password: 'boolean' },
+    properties: { oidc_providers: 'OidcProvider[]', login_with_password: 'boolean', auth_methods: 'AuthMethods' },
+  },
+  AuthMethods: {
+    required: ['totp'],
+    properties: { totp: 'TotpMethod' },
+  },
+  TotpMethod: {
+    required: ['enabled', 'allow_recovery'],
+    properties: { enabled: 'boolean', allow_recovery: 'boolean' },
+  },
+  TotpEnrolment: {
+    required: ['id', 'url'],
+    properties: { id: 'integer', url: 'string' },
+  },
+  TotpRecoveryCodes: {
+    required: ['recovery_codes'],
+    properties: { recovery_codes: 'string[]' },
   },
 } as const satisfies Record<string, ModelSchema>;
 
@@ -98,6 +119,14 @@ export const BODY_SCHEMAS = {
   UsersUserIdPasswordPostRequest: {
     required: ['password'],
     properties: { password: 'string', current_password: 'string' },
+  },
+  TotpPasscode: {
+    required: ['passcode'],
+    properties: { passcode: 'string' },
+  },
+  TotpRecoveryCode: {
+    required: ['recovery_code'],
+    properties: { recovery_code: 'string' },
   },
 } as const satisfies Record<string, ModelSchema>;
 

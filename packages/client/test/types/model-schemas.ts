@@ -4,7 +4,10 @@
  * (same keys, same optionality, same value types). Never executed.
  */
 import { expectTypeOf } from 'vitest';
-import type { APIToken, Login, LoginMetadata, OidcProvider, Session, User, UserPutRequest, UserRequest, UsersUserIdPasswordPostRequest, UserSummary } from '@semauth/client';
+import type {
+  APIToken, AuthMethods, Login, LoginMetadata, OidcProvider, Session, TotpEnrolment, TotpMethod, TotpPasscode, TotpRecoveryCode, TotpRecoveryCodes, User,
+  UserPutRequest, UserRequest, UsersUserIdPasswordPostRequest, UserSummary, UserTotp,
+} from '@semauth/client';
 import { BODY_SCHEMAS, MODEL_SCHEMAS, type Kind, type ModelSchema } from '../support/model-schemas.js';
 
 interface KindToType {
@@ -12,7 +15,11 @@ interface KindToType {
   integer: number;
   boolean: boolean;
   'string|null': string | null;
+  'string[]': string[];
   'OidcProvider[]': OidcProvider[];
+  UserTotp: UserTotp;
+  AuthMethods: AuthMethods;
+  TotpMethod: TotpMethod;
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -36,6 +43,13 @@ expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.OidcProvider>>().toEqualTypeOf<OidcProv
 expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.LoginMetadata>>().toEqualTypeOf<LoginMetadata>();
 expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.UserSummary>>().toEqualTypeOf<UserSummary>();
 expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.Session>>().toEqualTypeOf<Session>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.UserTotp>>().toEqualTypeOf<UserTotp>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.AuthMethods>>().toEqualTypeOf<AuthMethods>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.TotpMethod>>().toEqualTypeOf<TotpMethod>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.TotpEnrolment>>().toEqualTypeOf<TotpEnrolment>();
+expectTypeOf<TypeOf<typeof MODEL_SCHEMAS.TotpRecoveryCodes>>().toEqualTypeOf<TotpRecoveryCodes>();
+expectTypeOf<BodyOf<typeof BODY_SCHEMAS.TotpPasscode>>().toEqualTypeOf<TotpPasscode>();
+expectTypeOf<BodyOf<typeof BODY_SCHEMAS.TotpRecoveryCode>>().toEqualTypeOf<TotpRecoveryCode>();
 expectTypeOf<BodyOf<typeof BODY_SCHEMAS.UserRequest>>().toEqualTypeOf<UserRequest>();
 expectTypeOf<BodyOf<typeof BODY_SCHEMAS.UserPutRequest>>().toEqualTypeOf<UserPutRequest>();
 expectTypeOf<BodyOf<typeof BODY_SCHEMAS.UsersUserIdPasswordPostRequest>>().toEqualTypeOf<UsersUserIdPasswordPostRequest>();

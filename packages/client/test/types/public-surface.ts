@@ -21,6 +21,10 @@ import {
   type OidcProvider,
   type RequestOptions,
   type Session,
+  type TotpEnrolment,
+  type TotpPasscode,
+  type TotpRecoveryCode,
+  type TotpRecoveryCodes,
   type User,
   type UserPutRequest,
   type UserRequest,
@@ -68,6 +72,14 @@ expectTypeOf(users.usersUserIdPasswordPost).toEqualTypeOf<
 expectTypeOf(users.userSessionsGet).toEqualTypeOf<(init?: RequestOptions) => Promise<Session[]>>();
 expectTypeOf(users.userSessionsDelete).toEqualTypeOf<(init?: RequestOptions) => Promise<void>>();
 expectTypeOf(users.userSessionsSessionIdDelete).toEqualTypeOf<(sessionId: string, init?: RequestOptions) => Promise<void>>();
+expectTypeOf(auth.authVerifyPost).toEqualTypeOf<(body: TotpPasscode, init?: RequestOptions) => Promise<void>>();
+expectTypeOf(auth.authRecoveryPost).toEqualTypeOf<(body: TotpRecoveryCode, init?: RequestOptions) => Promise<void>>();
+expectTypeOf(users.usersUserId2fasTotpPost).toEqualTypeOf<(userId: number, init?: RequestOptions) => Promise<TotpEnrolment>>();
+expectTypeOf(users.usersUserId2fasTotpTotpIdQrGet).toEqualTypeOf<(userId: number, totpId: number, init?: RequestOptions) => Promise<Blob>>();
+expectTypeOf(users.usersUserId2fasTotpTotpIdConfirmPost).toEqualTypeOf<
+  (userId: number, totpId: number, body: TotpPasscode, init?: RequestOptions) => Promise<TotpRecoveryCodes>
+>();
+expectTypeOf(users.usersUserId2fasTotpTotpIdDelete).toEqualTypeOf<(userId: number, totpId: number, init?: RequestOptions) => Promise<void>>();
 
 // ── Calls that must compile ──────────────────────────────────────────────
 void auth.authLoginPost({ auth: 'admin', password: 'pw' }, { signal });
@@ -110,6 +122,7 @@ expectTypeOf<User>().toEqualTypeOf<{
   alert: boolean;
   can_create_project: boolean;
   disabled?: boolean;
+  totp?: { id: number };
 }>();
 expectTypeOf<UserSummary>().toEqualTypeOf<{ id: number; username: string; name: string }>();
 expectTypeOf<Session>().toEqualTypeOf<{
@@ -123,7 +136,11 @@ expectTypeOf<Session>().toEqualTypeOf<{
 }>();
 expectTypeOf<UsersUserIdPasswordPostRequest>().toEqualTypeOf<{ password: string; current_password?: string | undefined }>();
 expectTypeOf<OidcProvider>().toEqualTypeOf<{ id: string; name: string; color?: string; icon?: string }>();
-expectTypeOf<LoginMetadata>().toEqualTypeOf<{ oidc_providers: OidcProvider[]; login_with_password: boolean }>();
+expectTypeOf<LoginMetadata>().toEqualTypeOf<{
+  oidc_providers: OidcProvider[];
+  login_with_password: boolean;
+  auth_methods?: { totp: { enabled: boolean; allow_recovery: boolean } };
+}>();
 expectTypeOf<CreateTokenOptions['expiresAt']>().toEqualTypeOf<Date | string | undefined>();
 expectTypeOf<RequestOptions>().toEqualTypeOf<{ signal?: AbortSignal | undefined }>();
 

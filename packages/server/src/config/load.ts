@@ -35,7 +35,9 @@ const SEMAPHORE_KEYS_IGNORED = new Set([
  * from here (and adds it to the schema). LDAP's keys left when LDAP sign-in came.
  */
 export const NOT_YET_ACTED_ON: Readonly<Record<string, readonly string[]>> = {
-  auth: [],
+  // Semaphore's one-time codes by e-mail; its TOTP keys (mfa.totp.*, auth.totp.*) are acted on.
+  'mfa.email': [],
+  'auth.email': [],
   totp: [],
 };
 
@@ -118,35 +120,40 @@ function isSet(value: unknown): boolean {
 function notActedOn(env: Record<string, string | undefined>, json: Record<string, unknown>): string[] {
   const found: string[] = [];
   for (const [key, vars] of Object.entries(NOT_YET_ACTED_ON)) {
-    if (isSet(json[key])) found.push(key);
+    if (isSet(getPath(json, key))) found.push(key);
     for (const name of vars) if (isSet(env[name])) found.push(name);
   }
   return found;
 }
 
-/** Any key the schema does not know stops the start: it is most likely a typo. */
+/**
+ * Any key the schema does not know stops the start: it is most likely a
+ * typo. Keys nest (`postgres.host`, `mfa.totp.enabled`); Semaphore's keys
+ * that semauth does not use are let through (SEMAPHORE_KEYS_IGNORED,
+ * NOT_YET_ACTED_ON, whose keys may be dotted too).
+ */
 function checkKeys(file: string, json: Record<string, unknown>, ignored: Set<string>): void {
-  const known = new Map<string, Set<string>>();
-  for (const s of Object.values(settings) as Setting<unknown>[]) {
-    const [top, ...rest] = s.key.split('.');
-    if (!known.has(top!)) known.set(top!, new Set(SEMAPHORE_DB_OBJECTS.has(top!) ? SEMAPHORE_DB_KEYS : []));
-    if (rest.length > 0) known.get(top!)!.add(rest.join('.'));
-  }
+  const known = new Set<string>();
+  for (const s of Object.values(settings) as Setting<unknown>[]) for (const key of [s.key, ...(s.legacyKeys ?? [])]) known.add(key);
+  for (const top of SEMAPHORE_DB_OBJECTS) for (const k of SEMAPHORE_DB_KEYS) known.add(`${top}.${k}`);
   const hint = '(see docs/configuration.md)';
-  for (const [key, value] of Object.entries(json)) {
-    const sub = known.get(key);
-    if (sub === undefined) {
-      if (SEMAPHORE_KEYS_IGNORED.has(key) || key in NOT_YET_ACTED_ON || ignored.has(key)) continue;
-      throw new ConfigError(`config file ${file}: unknown key "${key}" ${hint}`);
+  const isParent = (path: string) => [...known].some((k) => k.startsWith(`${path}.`));
+  const walk = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [key, value] of Object.entries(obj)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (known.has(path) || path in NOT_YET_ACTED_ON) continue;
+      const parent = isParent(path);
+      if (!parent && prefix === '' && (SEMAPHORE_KEYS_IGNORED.has(key) || ignored.has(key))) continue;
+      if (!parent) throw new ConfigError(`config file ${file}: unknown key "${path}" ${hint}`);
+      if (value === null) continue;
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        const example = [...known].find((k) => k.startsWith(`${path}.`))!.slice(path.length + 1).split('.')[0];
+        throw new ConfigError(`config file ${file}: config key "${path}" must be an object like {"${example}": …}`);
+      }
+      walk(value as Record<string, unknown>, path);
     }
-    if (sub.size === 0 || value === null) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new ConfigError(`config file ${file}: config key "${key}" must be an object like {"${[...sub][0]}": …}`);
-    }
-    for (const inner of Object.keys(value)) {
-      if (!sub.has(inner)) throw new ConfigError(`config file ${file}: unknown key "${key}.${inner}" ${hint}`);
-    }
-  }
+  };
+  walk(json, '');
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -185,10 +192,12 @@ function resolve(
   if (fromEnv) return { value: s.parse(fromEnv[1], fromEnv[0]), source: fromEnv[0] };
   // An empty string counts as unset, as in the environment: Semaphore writes
   // `"interface": ""` for "every interface", which must not open semauth up.
-  const fromFile = getPath(json, s.key);
-  if (fromFile !== undefined && fromFile !== null && fromFile !== '') {
-    const source = `config key "${s.key}"`;
-    return { value: s.parse(fromFile, source), source };
+  for (const key of [s.key, ...(s.legacyKeys ?? [])]) {
+    const fromFile = getPath(json, key);
+    if (fromFile !== undefined && fromFile !== null && fromFile !== '') {
+      const source = `config key "${key}"`;
+      return { value: s.parse(fromFile, source), source };
+    }
   }
   return { value: s.default };
 }
@@ -218,7 +227,23 @@ function crossCheck(c: Config): void {
     throw new ConfigError(`${settingName(c, 'sqlitePath')} (the SQLite file path) must not be empty`);
   }
   if (c.ldapEnable) crossCheckLdap(c);
+  crossCheckTotp(c);
   checkIssuerTransport(c.oidcProviders, c.oidcAllowHttp);
+}
+
+/** TOTP needs its key; the policy needs TOTP. */
+function crossCheckTotp(c: Config): void {
+  if (c.secretKey !== '' && c.secretKeyFile !== '') {
+    throw new ConfigError(`${settingName(c, 'secretKey')} and ${settingName(c, 'secretKeyFile')} exclude each other: set one`);
+  }
+  if (c.totpRequired !== 'off' && !c.totpEnabled) {
+    throw new ConfigError(`${settingName(c, 'totpRequired')} (${c.totpRequired}) needs two-factor sign-in on: set ${settingName(c, 'totpEnabled')}`);
+  }
+  if (c.totpEnabled && c.secretKey === '' && c.secretKeyFile === '') {
+    throw new ConfigError(
+      `${settingName(c, 'totpEnabled')} is on: set SEMAUTH_SECRET_KEY or SEMAUTH_SECRET_KEY_FILE (32 random bytes, e.g. \`openssl rand -base64 32\`), the key that encrypts TOTP secrets in the database`,
+    );
+  }
 }
 
 /** LDAP settings that only make sense together; checked when LDAP is on. */

@@ -135,15 +135,19 @@ export const webRoot: Parser<{ prefix: string; origin: string | null }> = (raw, 
   return { prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
 };
 
-/** Runs a validator that throws plain Errors and names the setting in its message. */
-function checked(validate: (text: string) => unknown): Parser<string> {
+/**
+ * Runs a validator that throws plain Errors and names the setting in its
+ * message, with the value given — unless it is `secret` (a key mistyped may
+ * still be most of a real one).
+ */
+function checked(validate: (text: string) => unknown, secret = false): Parser<string> {
   return (raw, name) => {
     const text = str(raw, name).trim();
     if (text === '') return text;
     try {
       validate(text);
     } catch (e) {
-      throw new ConfigError(`${name} ${(e as Error).message}, got ${JSON.stringify(text)}`);
+      throw new ConfigError(`${name} ${(e as Error).message}${secret ? '' : `, got ${JSON.stringify(text)}`}`);
     }
     return text;
   };
@@ -155,3 +159,8 @@ export const ldapServer = checked(parseServerAddress);
 export const ldapFilter = checked(parseFilterTemplate);
 /** LDAP: an attribute mapping expression (Semaphore's `ldap_mappings.*`). */
 export const ldapMapping = checked(parseMapping);
+
+/** A 256-bit key (SEMAUTH_SECRET_KEY): checked at load, never repeated in a message. */
+export function key256(decode: (text: string) => unknown): Parser<string> {
+  return checked(decode, true);
+}

@@ -6,13 +6,16 @@
  */
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../services/users.js';
 import {
-  bool, int, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, text, webRoot, type Parser,
+  bool, int, key256, ldapFilter, ldapMapping, ldapServer, list, oneOf, options, origins, port, proxyHops, str, text, webRoot, type Parser,
 } from './parsers.js';
+import { decodeKey } from '../auth-methods/totp/secret-box.js';
 import { parseOidcProviders, type OidcProviderConfig } from '../auth-methods/oidc/config.js';
 
 export interface Setting<T> {
   /** Dotted path in config.json, e.g. `postgres.host`. */
   key: string;
+  /** Older spellings of the key that are still read (Semaphore moved some), after `key`. */
+  legacyKeys?: readonly string[];
   /** Environment variables, first one wins. */
   env: readonly string[];
   default: T;
@@ -276,6 +279,30 @@ export const settings = {
   oidcAllowHttp: setting({
     key: 'oidc_allow_http', env: ['SEMAUTH_OIDC_ALLOW_HTTP'], default: false, parse: bool,
     doc: 'OIDC, for tests and local development only: accept an `http://` provider_url on a loopback address (127.0.0.0/8, ::1, localhost). Remote providers must use https whatever this says. Warned about at every start.',
+  }),
+  totpEnabled: setting({
+    key: 'mfa.totp.enabled', legacyKeys: ['auth.totp.enabled'], env: ['SEMAPHORE_TOTP_ENABLED'], default: false, parse: bool,
+    doc: 'Two-factor sign-in with an authenticator app (TOTP, RFC 6238): users may turn it on for their account, and a password sign-in then asks for a code. Needs `SEMAUTH_SECRET_KEY` or `SEMAUTH_SECRET_KEY_FILE`. Older Semaphore releases spell the key `auth.totp.enabled`.',
+  }),
+  totpAllowRecovery: setting({
+    key: 'mfa.totp.allow_recovery', legacyKeys: ['auth.totp.allow_recovery'], env: ['SEMAPHORE_TOTP_ALLOW_RECOVERY'], default: true, parse: bool,
+    doc: 'TOTP: give each user ten single-use recovery codes when they turn TOTP on, each of which replaces a code once (`POST /api/auth/recovery`). semauth: on by default (Semaphore: off, with one code).',
+  }),
+  totpIssuer: setting({
+    key: 'mfa.totp.app_name', env: ['SEMAPHORE_TOTP_ISSUER'], default: 'semauth', parse: text(1, 64),
+    doc: 'TOTP: the issuer name authenticator apps show beside the login.',
+  }),
+  totpRequired: setting({
+    key: 'totp_required', env: ['SEMAUTH_TOTP_REQUIRED'], default: 'off' as 'off' | 'admins' | 'all', parse: oneOf(['off', 'admins', 'all'] as const),
+    doc: '`admins` or `all`: those users must turn TOTP on — until they have, their password sign-ins may only set it up (and read `GET /api/user`, sign out); every other route answers `403` `TOTP_ENROLMENT_REQUIRED`. OIDC sign-ins (the provider\'s MFA) and API tokens are not held back. Needs `SEMAPHORE_TOTP_ENABLED`.',
+  }),
+  secretKey: setting({
+    key: 'secret_key', env: ['SEMAUTH_SECRET_KEY'], default: '', parse: key256(decodeKey), secret: true,
+    doc: 'The key that encrypts TOTP secrets in the database (AES-256-GCM): 32 random bytes in base64 or hex (`openssl rand -base64 32`). The same on every instance; keep it out of the database\'s backups. Changing it makes every TOTP enrolment unusable.',
+  }),
+  secretKeyFile: setting({
+    key: 'secret_key_file', env: ['SEMAUTH_SECRET_KEY_FILE'], default: '', parse: str,
+    doc: 'A file holding `SEMAUTH_SECRET_KEY` (e.g. a Docker or systemd credential), read when the server starts.',
   }),
   ignoredKeys: setting({
     key: 'semauth_ignored_keys', env: [], default: [] as string[], parse: list,

@@ -40,11 +40,9 @@ function operation(route: CollectedRoute, apiPrefix: string) {
   const responses: Record<string, unknown> = {};
   const declared = (s.response as Record<string, unknown> | undefined) ?? {};
   for (const [status, schema] of Object.entries(declared)) {
-    const isText = route.url.endsWith('/ping');
-    responses[status] = {
-      description: STATUS_TEXT[status] ?? status,
-      content: { [isText ? 'text/plain; charset=utf-8' : 'application/json']: { schema: toOpenApiRefs(schema) } },
-    };
+    // `x-produces`: a route that answers something else than JSON (the TOTP QR code's PNG).
+    const mediaType = typeof s['x-produces'] === 'string' ? s['x-produces'] : route.url.endsWith('/ping') ? 'text/plain; charset=utf-8' : 'application/json';
+    responses[status] = { description: STATUS_TEXT[status] ?? status, content: { [mediaType]: { schema: toOpenApiRefs(schema) } } };
   }
   if (Object.keys(declared).length === 0) responses['204'] = { description: 'No Content' };
   // Error statuses a client must tell apart (e.g. 404 "already gone" from 400 "malformed").

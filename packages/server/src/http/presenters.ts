@@ -40,6 +40,8 @@ export function userJson(u: UserRecord, nonAdminCanCreateProject: boolean) {
     external: u.external,
     alert: u.alert,
     can_create_project: u.admin || nonAdminCanCreateProject,
+    // Semaphore's field, only while TOTP is on: its id alone, never the secret.
+    ...(u.totpId === null ? {} : { totp: { id: u.totpId } }),
   };
 }
 

@@ -44,6 +44,68 @@ export const userSchema = {
     alert: { type: 'boolean' },
     can_create_project: { type: 'boolean' },
     disabled: { type: 'boolean', description: "semauth extension, in the users API's answers to administrators: refused sign-in, no sessions or tokens." },
+    totp: { $ref: 'UserTotp#' },
+  },
+} as const;
+
+/** Semaphore's `totp` of a user: present only while TOTP is on (not while an enrolment is pending). */
+export const userTotpSchema = {
+  $id: 'UserTotp',
+  type: 'object',
+  description: 'Present only when the user has TOTP on. semauth: the id alone — never the secret (Semaphore also sends its otpauth URL here).',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1, description: 'The enrolment: DELETE /users/{user_id}/2fas/totp/{id} turns it off.' } },
+} as const;
+
+/** POST /users/{user_id}/2fas/totp. */
+export const totpEnrolmentSchema = {
+  $id: 'TotpEnrolment',
+  type: 'object',
+  required: ['id', 'url'],
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    url: { type: 'string', description: 'otpauth://totp/… holding the secret: shown only in this answer (and as the QR code while pending).' },
+  },
+} as const;
+
+/** POST /users/{user_id}/2fas/totp/{totp_id}/confirm. */
+export const totpRecoveryCodesSchema = {
+  $id: 'TotpRecoveryCodes',
+  type: 'object',
+  required: ['recovery_codes'],
+  properties: {
+    recovery_codes: { type: 'array', items: { type: 'string' }, description: 'Ten single-use codes, shown only now; [] when recovery codes are off.' },
+  },
+} as const;
+
+export const totpPasscodeSchema = {
+  $id: 'TotpPasscode',
+  type: 'object',
+  required: ['passcode'],
+  properties: { passcode: { type: 'string', description: 'The 6-digit code the authenticator app shows.' } },
+} as const;
+
+export const totpRecoveryCodeSchema = {
+  $id: 'TotpRecoveryCode',
+  type: 'object',
+  required: ['recovery_code'],
+  properties: { recovery_code: { type: 'string', description: 'One of the recovery codes; case, spaces and dashes do not matter.' } },
+} as const;
+
+/** `auth_methods` of GET /auth/login (an extra key: old clients ignore it). */
+export const authMethodsSchema = {
+  $id: 'AuthMethods',
+  type: 'object',
+  required: ['totp'],
+  properties: {
+    totp: {
+      type: 'object',
+      required: ['enabled', 'allow_recovery'],
+      properties: {
+        enabled: { type: 'boolean', description: 'Users may turn on two-factor sign-in with TOTP.' },
+        allow_recovery: { type: 'boolean', description: 'POST /auth/recovery accepts recovery codes.' },
+      },
+    },
   },
 } as const;
 
@@ -89,6 +151,7 @@ export const loginMetadataSchema = {
       },
     },
     login_with_password: { type: 'boolean' },
+    auth_methods: { $ref: 'AuthMethods#' },
   },
 } as const;
 
@@ -160,6 +223,7 @@ export const passwordRequestSchema = {
 export const sharedSchemas = [
   errorSchema,
   apiTokenSchema,
+  userTotpSchema,
   userSchema,
   userSummarySchema,
   sessionSchema,
@@ -169,6 +233,11 @@ export const sharedSchemas = [
   userRequestSchema,
   userPutRequestSchema,
   passwordRequestSchema,
+  totpEnrolmentSchema,
+  totpRecoveryCodesSchema,
+  totpPasscodeSchema,
+  totpRecoveryCodeSchema,
+  authMethodsSchema,
 ];
 export const ref = (id: string) => ({ $ref: `${id}#` });
 

@@ -20,7 +20,10 @@ export type AuditEvent =
   | 'user.created'
   | 'user.updated'
   | 'user.deleted'
-  | 'user.unlocked';
+  | 'user.unlocked'
+  | 'totp.enrolment_started'
+  | 'totp.enabled'
+  | 'totp.disabled';
 
 /** Told of every event once it is recorded (metrics count logins and tokens this way). */
 export type AuditListener = (event: AuditEvent, detail: Readonly<Record<string, unknown>> | null) => void;

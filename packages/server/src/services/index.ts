@@ -1,6 +1,7 @@
 /** Wires the services over a Storage. One place, so app, CLI and tests agree. */
 import { firstFactorMethods } from '../auth-methods/index.js';
 import { createOidcService, type OidcService } from '../auth-methods/oidc/index.js';
+import { createTotpService, type TotpService } from '../auth-methods/totp/index.js';
 import type { Config } from '../config/schema.js';
 import { PasswordHasher } from '../crypto/passwords.js';
 import type { Storage } from '../storage/types.js';
@@ -9,6 +10,7 @@ import { systemClock, type Clock } from './context.js';
 import { LoginService } from './login.js';
 import { Maintenance } from './maintenance.js';
 import { Readiness } from './readiness.js';
+import { SecondFactorPolicy } from './second-factor.js';
 import { SessionService } from './sessions.js';
 import { LoginThrottle } from './throttle.js';
 import { TokenService } from './tokens.js';
@@ -30,16 +32,22 @@ export interface Services {
   hashing: { readonly queued: number };
   /** OIDC sign-in; null when no provider is configured. */
   oidc: OidcService | null;
+  /** What a session may do with respect to the second factor: the authenticate guard asks it. */
+  secondFactor: SecondFactorPolicy;
+  /** TOTP enrolments and the code step (its routes are served only with SEMAPHORE_TOTP_ENABLED). */
+  totp: TotpService;
 }
 
 export function createServices(storage: Storage, config: Config, now: Clock = systemClock): Services {
   const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, threads: config.hashingThreads });
   const audit = new AuditService(storage.audit, now);
+  const secondFactor = new SecondFactorPolicy({ totpEnabled: config.totpEnabled, required: config.totpRequired });
   const sessions = new SessionService(
     storage.sessions,
     { idleMs: config.sessionIdleHours * 3_600_000, absoluteMs: config.sessionMaxLifeHours * 3_600_000 },
     audit,
     now,
+    secondFactor,
   );
   const throttle = new LoginThrottle(
     storage.throttle,
@@ -58,5 +66,6 @@ export function createServices(storage: Storage, config: Config, now: Clock = sy
   const maintenance = new Maintenance(storage, audit, throttle, config.auditRetentionDays, now);
   const oidc = createOidcService(config, { states: storage.oidcStates, users, sessions, audit, now });
   const readiness = new Readiness(storage);
-  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance, oidc, readiness, hashing: hasher };
+  const totp = createTotpService(config, { storage, sessions, audit, now });
+  return { audit, sessions, tokens, users, userAdmin, login, throttle, maintenance, oidc, readiness, hashing: hasher, secondFactor, totp };
 }

@@ -67,8 +67,10 @@ export class LoginService {
 
   private async succeed(user: UserRecord, method: FirstFactorMethod, throttleKey: string, ctx: ClientContext) {
     await this.throttle.succeeded(throttleKey, ctx.address);
-    const session = await this.sessions.create(user.id, { method: method.name, secondFactorSatisfied: false, client: ctx });
-    await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username, detail: { method: method.name } });
+    const session = await this.sessions.create(user, { method: method.name, secondFactorSatisfied: false, client: ctx });
+    // `second_factor: pending`: the password was right, and the session still waits for a TOTP code.
+    const detail = session.secondFactor === 'pending' ? { method: method.name, second_factor: 'pending' } : { method: method.name };
+    await this.audit.record('login.succeeded', ctx, { userId: user.id, login: user.username, detail });
     return { session, user };
   }
 

@@ -5,10 +5,11 @@
  */
 import { SESSION_ID_PATTERN, digestsEqual, newSessionCredential, parseSessionCredential, sha256Hex } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
-import type { SessionRecord, SessionStore, UserRecord } from '../storage/types.js';
+import type { SecondFactorState, SessionRecord, SessionStore, UserRecord } from '../storage/types.js';
 import type { AuditService } from './audit.js';
 import type { Clock, ClientContext } from './context.js';
 import { displayText } from './display-text.js';
+import type { SecondFactorPolicy } from './second-factor.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
 /** Longest client address kept with a session (an IPv6 address is at most 45 characters). */
@@ -24,6 +25,8 @@ export interface SessionLifetimes {
 export interface AuthenticatedSession {
   user: UserRecord;
   sessionId: string;
+  /** Where it stands with the second factor: the authenticate guard asks SecondFactorPolicy what that allows. */
+  secondFactor: SecondFactorState;
 }
 
 /** What the session was started by; the cookie is the same whatever it says. */
@@ -33,8 +36,8 @@ export interface SessionStart {
   /**
    * True when the method already proved a second factor, so no TOTP step
    * applies to this session: OIDC sign-ins are trusted to the provider's own
-   * MFA. The TOTP work marks sessions of users with TOTP unverified unless
-   * this is true; today every session is fully signed in.
+   * MFA. Otherwise a user with TOTP gets a session waiting for a code
+   * (SecondFactorPolicy.initialState).
    */
   secondFactorSatisfied: boolean;
   /** Who is signing in: the address and User-Agent are kept with the session for its user to recognise it. */
@@ -44,6 +47,8 @@ export interface SessionStart {
 export interface NewSession {
   cookieValue: string;
   sessionId: string;
+  /** `pending`: the cookie signs in nothing until a TOTP code is given. */
+  secondFactor: SecondFactorState;
   /** Absolute end of life (epoch ms). */
   expiresAt: number;
   /** Seconds from now to `expiresAt`: the cookie's Max-Age, so cookie and session end together. */
@@ -74,6 +79,7 @@ export class SessionService {
     private readonly lifetimes: SessionLifetimes,
     private readonly audit: AuditService,
     private readonly now: Clock,
+    private readonly secondFactor: SecondFactorPolicy,
   ) {}
 
   private isLive(s: SessionRecord, now: number): boolean {
@@ -85,23 +91,25 @@ export class SessionService {
    * lives. The client's address and User-Agent are kept (shortened, never a
    * secret) so that its user can recognise it among their sessions.
    */
-  async create(userId: number, start: SessionStart): Promise<NewSession> {
+  async create(user: UserRecord, start: SessionStart): Promise<NewSession> {
     const client = start.client;
+    const secondFactor = this.secondFactor.initialState(user, start.secondFactorSatisfied);
     const cred = newSessionCredential();
     const now = this.now();
     const expiresAt = now + this.lifetimes.absoluteMs;
     await this.sessions.create({
       id: cred.id,
       secretHash: sha256Hex(cred.secret),
-      userId,
+      userId: user.id,
       createdAt: now,
       lastActiveAt: now,
       expiresAt,
       revokedAt: null,
       address: displayText(client.address, MAX_SESSION_ADDRESS_LENGTH),
       userAgent: client.userAgent === null || client.userAgent === '' ? null : displayText(client.userAgent, MAX_SESSION_USER_AGENT_LENGTH),
+      secondFactor,
     });
-    return { cookieValue: cred.cookieValue, sessionId: cred.id, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
+    return { cookieValue: cred.cookieValue, sessionId: cred.id, secondFactor, expiresAt, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
   }
 
   /** The session's user, or null for anything invalid, expired, revoked or disabled. */
@@ -114,7 +122,19 @@ export class SessionService {
     const now = this.now();
     if (!this.isLive(s, now) || user.disabled) return null;
     if (now - s.lastActiveAt >= TOUCH_INTERVAL_MS) await this.sessions.touch(s.id, now);
-    return { user, sessionId: s.id };
+    return { user, sessionId: s.id, secondFactor: s.secondFactor };
+  }
+
+  /** The session's user and state, if it is live (the code step reads it; no touch). */
+  async findLive(sessionId: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    const found = await this.sessions.findByIdWithUser(sessionId);
+    if (!found || !this.isLive(found.session, this.now()) || found.user.disabled) return null;
+    return found;
+  }
+
+  /** A session waiting for a code has been given one: it is fully signed in from now on, on every instance. */
+  passSecondFactor(sessionId: string): Promise<boolean> {
+    return this.sessions.passSecondFactor(sessionId);
   }
 
   /** Ends the session the cookie names, if the cookie proves it. Returns its user (for the audit log). */

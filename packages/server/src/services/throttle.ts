@@ -48,14 +48,26 @@ export function addressBucket(address: string): string {
 }
 
 export class LoginThrottle {
-  constructor(private readonly store: ThrottleStore, private readonly limits: ThrottleLimits, private readonly now: Clock) {}
+  /**
+   * `space` keeps another kind of attempt apart (`totp`: TOTP and recovery
+   * codes) with budgets of its own: keys `<account>|totp|addr:…` and
+   * `totp|addr:…`. Login keys have none: `<account>|addr:…`, `addr:…`. Both
+   * start with the account, so `unlock` clears them together.
+   */
+  constructor(
+    private readonly store: ThrottleStore,
+    private readonly limits: ThrottleLimits,
+    private readonly now: Clock,
+    private readonly space = '',
+  ) {}
 
   /** `account` is `user:<id>` for a known user, else `login:<identity key of the login>`. */
   private keys(account: string, address: string) {
     const bucket = addressBucket(address);
     // PostgreSQL text cannot hold NUL, which a typed login may (`login:<as typed>`).
     const accountKey = account.slice(0, MAX_ACCOUNT_KEY_LENGTH).replace(/\u0000/g, '\ufffd');
-    return { pair: `${accountKey}|addr:${bucket}`, address: `addr:${bucket}` };
+    const addressKey = this.space === '' ? `addr:${bucket}` : `${this.space}|addr:${bucket}`;
+    return { pair: `${accountKey}|${addressKey}`, address: addressKey };
   }
 
   private windowStart(now: number): number {

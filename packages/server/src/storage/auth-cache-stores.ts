@@ -6,7 +6,9 @@
  * added here (the compiler insists) and follow the same rule.
  */
 import type { AuthCache } from './auth-cache.js';
-import type { CredentialsEnded, IdentityConflict, SessionRecord, SessionStore, TokenRecord, TokenStore, UserRecord, UserStore, UserWriteOptions } from './types.js';
+import type {
+  CredentialsEnded, IdentityConflict, SessionRecord, SessionStore, TokenRecord, TokenStore, TotpRecord, TotpStore, UserRecord, UserStore, UserWriteOptions,
+} from './types.js';
 
 export class CachedTokenStore implements TokenStore {
   constructor(private readonly inner: TokenStore, private readonly cache: AuthCache) {}
@@ -77,6 +79,10 @@ export class CachedSessionStore implements SessionStore {
     return this.cache.write(() => this.inner.revoke(id, at), () => this.cache.sessions.delete(id));
   }
 
+  passSecondFactor(id: string): Promise<boolean> {
+    return this.cache.write(() => this.inner.passSecondFactor(id), () => this.cache.sessions.delete(id));
+  }
+
   listByUser(userId: number): Promise<SessionRecord[]> {
     return this.inner.listByUser(userId);
   }
@@ -130,5 +136,44 @@ export class CachedUserStore implements UserStore {
 
   identityConflicts(): Promise<IdentityConflict[]> {
     return this.inner.identityConflicts();
+  }
+}
+
+/**
+ * TOTP enrolments are not cached, but confirming and removing one change the
+ * user's row (`totp_id`) — and removing ends the sessions waiting for a
+ * code — so those two go through `write` like any change a cache must
+ * learn. The other writes touch only TOTP's own tables.
+ */
+export class CachedTotpStore implements TotpStore {
+  constructor(private readonly inner: TotpStore, private readonly cache: AuthCache) {}
+
+  findByUser(userId: number): Promise<TotpRecord | undefined> {
+    return this.inner.findByUser(userId);
+  }
+
+  startEnrolment(userId: number, secret: string, at: number): Promise<TotpRecord> {
+    return this.inner.startEnrolment(userId, secret, at);
+  }
+
+  confirm(id: number, userId: number, step: number, at: number, recoveryCodeHashes: readonly string[]): Promise<boolean> {
+    return this.cache.write(() => this.inner.confirm(id, userId, step, at, recoveryCodeHashes), () => this.cache.users.delete(userId));
+  }
+
+  acceptStep(id: number, step: number): Promise<boolean> {
+    return this.inner.acceptStep(id, step);
+  }
+
+  useRecoveryCode(totpId: number, codeHash: string, at: number): Promise<boolean> {
+    return this.inner.useRecoveryCode(totpId, codeHash, at);
+  }
+
+  recoveryCodesLeft(totpId: number): Promise<number> {
+    return this.inner.recoveryCodesLeft(totpId);
+  }
+
+  remove(userId: number, at: number, id?: number): Promise<TotpRecord | undefined> {
+    // Rare, and it ends sessions too: drop everything.
+    return this.cache.write(() => this.inner.remove(userId, at, id), () => this.cache.clear());
   }
 }

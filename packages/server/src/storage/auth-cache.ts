@@ -40,7 +40,7 @@
  * A new table or column that authentication reads through this cache needs
  * the same trigger in a migration.
  */
-import { CachedSessionStore, CachedTokenStore, CachedUserStore } from './auth-cache-stores.js';
+import { CachedSessionStore, CachedTokenStore, CachedTotpStore, CachedUserStore } from './auth-cache-stores.js';
 import { BoundedMap } from './bounded-map.js';
 import type { SessionRecord, Storage, StorageStats, TokenRecord, UserRecord } from './types.js';
 
@@ -253,6 +253,7 @@ export function withAuthCache(storage: Storage, opts: AuthCacheOptions): Storage
     users: new CachedUserStore(storage.users, cache),
     sessions: new CachedSessionStore(storage.sessions, cache),
     tokens: new CachedTokenStore(storage.tokens, cache),
+    totp: new CachedTotpStore(storage.totp, cache),
     async migrate() {
       try {
         await storage.migrate();

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { identityKey } from '../identity.js';
+import { totpMigration } from './migration-totp.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -271,6 +272,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003_oidc_states': oidcStates(),
         '0004_auth_epoch': authEpoch(dialect),
         '0005_session_details': sessionDetails(),
+        '0006_totp': totpMigration(dialect),
       };
     },
   };

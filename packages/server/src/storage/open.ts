@@ -14,6 +14,7 @@ import { KyselyOidcStateStore } from './kysely/oidc-states.js';
 import { KyselySessionStore } from './kysely/sessions.js';
 import { KyselyThrottleStore } from './kysely/throttle.js';
 import { KyselyTokenStore } from './kysely/tokens.js';
+import { KyselyTotpStore } from './kysely/totp.js';
 import { KyselyUserStore } from './kysely/users.js';
 import { withAuthCache, type AuthCacheHooks } from './auth-cache.js';
 import { NewerSchemaError, migrationProvider } from './migrations.js';
@@ -106,6 +107,7 @@ function assemble(
     throttle: new KyselyThrottleStore(db, stats),
     audit: new KyselyAuditStore(db, stats),
     oidcStates: new KyselyOidcStateStore(db, stats),
+    totp: new KyselyTotpStore(db, stats),
     migrate,
     migrationStatus: () => migrationStatus(db, dialect),
     async ping() {

@@ -15,6 +15,8 @@ export interface UsersTable {
   /** identityKey(username) and identityKey(email) (identity.ts); always set since migration 0002. */
   login_key: string;
   email_key: string;
+  /** Since migration 0006: the user's confirmed TOTP enrolment (totp_enrolments.id), null without one. */
+  totp_id: number | null;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface SessionsTable {
   /** Since migration 0005: where and with what the session signed in (null for older sessions). */
   address: string | null;
   user_agent: string | null;
+  /** Since migration 0006: `none`, `pending`, `passed` or `provider` (types.ts SecondFactorState). */
+  second_factor: string;
 }
 
 export interface ApiTokensTable {
@@ -80,6 +84,28 @@ export interface OidcStatesTable {
   expires_at: number;
 }
 
+/**
+ * A user's TOTP enrolment (migration 0006): pending until a first code
+ * confirms it, at most one per user. `secret` is sealed (AES-256-GCM,
+ * auth-methods/totp/secret-box.ts), never plain; `last_step` is the RFC 6238
+ * time step of the last code accepted, so that no code counts twice.
+ */
+export interface TotpEnrolmentsTable {
+  id: Generated<number>;
+  user_id: number;
+  secret: string;
+  created_at: number;
+  confirmed_at: number | null;
+  last_step: number | null;
+}
+
+/** The recovery codes of a confirmed enrolment, as SHA-256 digests; `used_at` once spent. */
+export interface TotpRecoveryCodesTable {
+  totp_id: number;
+  code_hash: string;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_keys: UserKeysTable;
@@ -88,4 +114,6 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   oidc_states: OidcStatesTable;
+  totp_enrolments: TotpEnrolmentsTable;
+  totp_recovery_codes: TotpRecoveryCodesTable;
 }

@@ -17,9 +17,14 @@ export interface UserRecord {
   alert: boolean;
   disabled: boolean;
   createdAt: number;
+  /**
+   * The user's confirmed TOTP enrolment, or null: what makes a sign-in with
+   * a password ask for a code. Set and cleared by the TotpStore only.
+   */
+  totpId: number | null;
 }
 
-export type NewUser = Omit<UserRecord, 'id'>;
+export type NewUser = Omit<UserRecord, 'id' | 'totpId'>;
 export type UserPatch = Partial<Pick<UserRecord, 'username' | 'name' | 'email' | 'passwordHash' | 'admin' | 'external' | 'alert' | 'disabled'>>;
 
 /** Conditions a user write must meet, and writes that belong with it, in the same transaction. */
@@ -74,6 +79,16 @@ export interface UserStore {
   identityConflicts(): Promise<IdentityConflict[]>;
 }
 
+/**
+ * Where a session stands with the second factor (SPEC §10):
+ * - `none`: its user had no TOTP when it signed in (or it predates TOTP);
+ * - `pending`: signed in with a password by a user with TOTP, and no code
+ *   given yet — it authenticates nothing but the code step and logout;
+ * - `passed`: a TOTP code or a recovery code was given;
+ * - `provider`: the sign-in method vouches for its own second factor (OIDC).
+ */
+export type SecondFactorState = 'none' | 'pending' | 'passed' | 'provider';
+
 export interface SessionRecord {
   id: string;
   secretHash: string;
@@ -87,6 +102,7 @@ export interface SessionRecord {
   address: string | null;
   /** User-Agent at sign-in, shortened, or null when none was sent. */
   userAgent: string | null;
+  secondFactor: SecondFactorState;
 }
 
 export interface SessionStore {
@@ -99,6 +115,12 @@ export interface SessionStore {
   findByIdWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   touch(id: string, at: number): Promise<void>;
   revoke(id: string, at: number): Promise<void>;
+  /**
+   * A `pending` session that is not revoked becomes `passed`. False when
+   * there is none such (already passed, revoked, another state): a code
+   * given twice at once passes it once.
+   */
+  passSecondFactor(id: string): Promise<boolean>;
   /** The user's sessions that are not revoked (expired ones included), newest first. */
   listByUser(userId: number): Promise<SessionRecord[]>;
   /** Revokes every live session of a user, except `exceptId`. Returns how many. */
@@ -214,6 +236,53 @@ export interface OidcStateStore {
   prune(before: number): Promise<number>;
 }
 
+/** A TOTP enrolment; `secret` is sealed (never the plain secret). */
+export interface TotpRecord {
+  id: number;
+  userId: number;
+  secret: string;
+  createdAt: number;
+  /** Null while pending: a pending enrolment asks nothing at sign-in. */
+  confirmedAt: number | null;
+  /** RFC 6238 time step of the last code accepted (null: none yet). */
+  lastStep: number | null;
+}
+
+/**
+ * TOTP enrolments and their recovery codes. Every one-time value is spent
+ * atomically (a conditional update), so that two requests carrying the same
+ * code, on any instances, spend it once.
+ */
+export interface TotpStore {
+  /** The user's enrolment, pending or confirmed. */
+  findByUser(userId: number): Promise<TotpRecord | undefined>;
+  /**
+   * A new pending enrolment, replacing the user's pending one if any.
+   * Throws AppError TOTP_ALREADY_ENABLED when the user has a confirmed one.
+   */
+  startEnrolment(userId: number, secret: string, at: number): Promise<TotpRecord>;
+  /**
+   * Confirms the user's pending enrolment `id` — with the time step of the
+   * code that confirmed it, and the digests of its recovery codes — and
+   * marks the user enrolled (users.totp_id), in one transaction. False when
+   * the user has no such pending enrolment.
+   */
+  confirm(id: number, userId: number, step: number, at: number, recoveryCodeHashes: readonly string[]): Promise<boolean>;
+  /** Records `step` as the last one accepted if it is later than the last: false for a code already used (or an older one). */
+  acceptStep(id: number, step: number): Promise<boolean>;
+  /** Spends an unused recovery code of enrolment `totpId`: true once per code. */
+  useRecoveryCode(totpId: number, codeHash: string, at: number): Promise<boolean>;
+  /** How many recovery codes of the enrolment are unused. */
+  recoveryCodesLeft(totpId: number): Promise<number>;
+  /**
+   * Removes the user's enrolment (only if it is `id`, when given) with its
+   * recovery codes, clears the user's mark, and ends the user's sessions
+   * still waiting for a code (they could never pass): one transaction.
+   * Returns the enrolment removed, if any.
+   */
+  remove(userId: number, at: number, id?: number): Promise<TotpRecord | undefined>;
+}
+
 /** Counts statements that write, so benchmarks can report writes per request. */
 export interface StorageStats {
   writes: number;
@@ -229,6 +298,7 @@ export interface Storage {
   readonly throttle: ThrottleStore;
   readonly audit: AuditStore;
   readonly oidcStates: OidcStateStore;
+  readonly totp: TotpStore;
   readonly stats: StorageStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;

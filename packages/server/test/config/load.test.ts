@@ -1,4 +1,5 @@
 /** loadConfig({env, configFile}): defaults, Semaphore's names, precedence and errors naming the setting. */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -268,23 +269,60 @@ describe('a value from config.json is named by its key in every message', () => 
   });
 });
 
+describe('two-factor sign-in settings', () => {
+  const key = randomBytes(32);
+
+  it('TOTP needs a key, of 32 bytes in base64 or hex, and never repeats a wrong one', () => {
+    expect(loadError({ env: { SEMAPHORE_TOTP_ENABLED: 'true' } }).message).toMatch(/^SEMAPHORE_TOTP_ENABLED is on: set SEMAUTH_SECRET_KEY or SEMAUTH_SECRET_KEY_FILE/);
+    expect(loadConfig({ env: { SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: key.toString('base64') } }).totpEnabled).toBe(true);
+    expect(loadConfig({ env: { SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: key.toString('hex') } }).totpEnabled).toBe(true);
+    const short = randomBytes(16).toString('base64');
+    const e = loadError({ env: { SEMAUTH_SECRET_KEY: short } });
+    expect(e.message).toMatch(/^SEMAUTH_SECRET_KEY must be 32 random bytes in base64/);
+    expect(e.message).not.toContain(short);
+    expect(loadError({ env: { SEMAUTH_SECRET_KEY: key.toString('hex'), SEMAUTH_SECRET_KEY_FILE: '/k' } }).message).toMatch(/exclude each other/);
+  });
+
+  it('a key file is enough to load (the server reads it when it starts)', () => {
+    expect(loadConfig({ env: { SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY_FILE: '/run/credentials/semauth-key' } }).secretKeyFile).toBe('/run/credentials/semauth-key');
+  });
+
+  it('SEMAUTH_TOTP_REQUIRED takes off, admins or all, and needs TOTP on', () => {
+    const on = { SEMAPHORE_TOTP_ENABLED: 'true', SEMAUTH_SECRET_KEY: key.toString('base64') };
+    expect(loadConfig({ env: on }).totpRequired).toBe('off');
+    expect(loadConfig({ env: { ...on, SEMAUTH_TOTP_REQUIRED: 'Admins' } }).totpRequired).toBe('admins');
+    expect(loadError({ env: { ...on, SEMAUTH_TOTP_REQUIRED: 'some' } }).message).toMatch(/^SEMAUTH_TOTP_REQUIRED must be one of off, admins, all/);
+    expect(loadError({ env: { SEMAUTH_TOTP_REQUIRED: 'all' } }).message).toMatch(/^SEMAUTH_TOTP_REQUIRED \(all\) needs two-factor sign-in on: set SEMAPHORE_TOTP_ENABLED/);
+  });
+});
+
 describe("Semaphore's sign-in settings semauth does not act on yet", () => {
   const warningsOf = (opts: Parameters<typeof loadConfig>[0]) => configWarnings(loadConfig(opts)).filter((w) => w.includes('sign-in settings'));
 
   it('earn one warning at start that lists every one that is set', () => {
     const file = configFile({
-      auth: { totp: { enabled: true } },
+      mfa: { email: { enabled: true } },
       totp: { enabled: true },
     });
     const warnings = warningsOf({ env: {}, configFile: file });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: auth, totp');
+    expect(warnings[0]).toBe('these Semaphore sign-in settings are not supported by semauth yet and have no effect: mfa.email, totp');
   });
 
   it('stay quiet when those settings are absent, empty or off, as in a stock Semaphore config.json', () => {
-    const file = configFile({ oidc_providers: {}, auth: { totp: { enabled: false, allow_recovery: false } }, totp: { enabled: '' } });
+    const file = configFile({ oidc_providers: {}, auth: { totp: { enabled: false, allow_recovery: false } }, mfa: { email: { enabled: false } }, totp: { enabled: '' } });
     expect(warningsOf({ env: {}, configFile: file })).toEqual([]);
     expect(warningsOf({ env: {} })).toEqual([]);
+  });
+
+  it('leave out what semauth acts on: TOTP, under Semaphore\'s current key (mfa.totp) and its older one (auth.totp)', () => {
+    const key = randomBytes(32).toString('base64');
+    for (const json of [{ mfa: { totp: { enabled: true, allow_recovery: false, app_name: 'Ops' } } }, { auth: { totp: { enabled: true, allow_recovery: false } } }]) {
+      const config = loadConfig({ env: { SEMAUTH_SECRET_KEY: key }, configFile: configFile(json) });
+      expect(config).toMatchObject({ totpEnabled: true, totpAllowRecovery: false });
+      expect(warningsOf({ env: { SEMAUTH_SECRET_KEY: key }, configFile: configFile(json) })).toEqual([]);
+    }
+    expect(loadError({ env: { SEMAUTH_SECRET_KEY: key }, configFile: configFile({ mfa: { totp: { enable: true } } }) }).message).toContain('unknown key "mfa.totp.enable"');
   });
 
   it('leave out what semauth acts on: LDAP and OIDC', () => {

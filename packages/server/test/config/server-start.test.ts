@@ -45,13 +45,13 @@ describe('semauth server with a config.json', () => {
     expect(r.errLines).toEqual(['semauth: config key "admin_password" must be 12 to 1024 characters long']);
   });
 
-  it("Semaphore's TOTP settings, not acted on yet, earn one warning at start listing them", async () => {
-    const file = configFile({ auth: { totp: { enabled: true } } });
+  it("Semaphore's e-mail codes, not acted on yet, earn one warning at start listing them", async () => {
+    const file = configFile({ mfa: { email: { enabled: true } } });
     const server = await startServerProcess({ env: { SEMAUTH_CONFIG: file } });
     try {
       const lines = server.output().split('\n').filter((l) => l.includes('not supported by semauth yet'));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('these Semaphore sign-in settings are not supported by semauth yet and have no effect: auth');
+      expect(lines[0]).toContain('these Semaphore sign-in settings are not supported by semauth yet and have no effect: mfa.email');
     } finally {
       await server.stop();
     }

@@ -24,7 +24,7 @@ describe('GET /api/auth/login', () => {
     const r = await http('GET', `${t.api}/auth/login`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
-    expect(r.json()).toEqual({ oidc_providers: [], login_with_password: true });
+    expect(r.json()).toEqual({ oidc_providers: [], login_with_password: true, auth_methods: { totp: { enabled: false, allow_recovery: false } } });
   });
 });
 

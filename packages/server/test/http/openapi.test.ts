@@ -40,7 +40,10 @@ it('documents every operation with its response schema', async () => {
   expect(doc.paths['/user/tokens'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/APIToken' } });
   expect(doc.paths['/user/tokens'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/APIToken' });
   expect(Object.keys(doc.components.schemas).sort()).toEqual(
-    ['APIToken', 'Error', 'Login', 'LoginMetadata', 'Session', 'TokenOptions', 'User', 'UserPutRequest', 'UserRequest', 'UserSummary', 'UsersUserIdPasswordPostRequest'].sort(),
+    [
+      'APIToken', 'AuthMethods', 'Error', 'Login', 'LoginMetadata', 'Session', 'TokenOptions', 'TotpEnrolment', 'TotpPasscode', 'TotpRecoveryCode',
+      'TotpRecoveryCodes', 'User', 'UserPutRequest', 'UserRequest', 'UserSummary', 'UserTotp', 'UsersUserIdPasswordPostRequest',
+    ].sort(),
   );
   expect(doc.components.schemas.APIToken.required).toEqual(['id', 'created', 'expired', 'user_id']);
   // Every $ref resolves.

@@ -99,7 +99,7 @@ describe('first and later sign-ins', () => {
 
   it('keeps GET /auth/login as it was', async () => {
     const r = await http('GET', `${t.api}/auth/login`);
-    expect(r.json()).toEqual({ oidc_providers: [], login_with_password: true });
+    expect(r.json()).toEqual({ oidc_providers: [], login_with_password: true, auth_methods: { totp: { enabled: false, allow_recovery: false } } });
   });
 });
 

@@ -58,6 +58,7 @@ describe('GET /auth/login', () => {
         { id: 'later', name: 'Later', color: '', icon: '' },
       ],
       login_with_password: true,
+      auth_methods: { totp: { enabled: false, allow_recovery: false } },
     });
   });
 });

@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { KyselySessionStore } from '../../src/storage/kysely/sessions.js';
 import { KyselyTokenStore } from '../../src/storage/kysely/tokens.js';
+import { KyselyTotpStore } from '../../src/storage/kysely/totp.js';
 import { KyselyUserStore } from '../../src/storage/kysely/users.js';
 import { openStorage } from '../../src/storage/open.js';
-import type { SessionRecord, Storage, TokenRecord, UserRecord } from '../../src/storage/types.js';
+import type { SessionRecord, Storage, TokenRecord, TotpRecord, UserRecord } from '../../src/storage/types.js';
 import { freshDatabaseEnv, testDialect } from '../support/database.js';
 import { createUser, newSession, newToken, openFreshStorage } from '../support/storage.js';
 
@@ -28,6 +29,8 @@ interface Fixture {
   session: SessionRecord;
   /** A session revoked before the call (inserted so: no move). */
   dead: SessionRecord;
+  /** The user's confirmed TOTP enrolment, with one recovery code `a`. */
+  totp: TotpRecord;
 }
 
 /**
@@ -39,7 +42,7 @@ type Effect = 'moves' | 'stays';
 type Call = { effect: Effect; run: (s: Storage, f: Fixture) => Promise<unknown> };
 
 /** Every method of the stores the auth cache wraps, with what it must do to the epoch. */
-const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
+const CALLS: Record<'tokens' | 'sessions' | 'users' | 'totp', Record<string, Call>> = {
   tokens: {
     // A new row is never in a cache (misses are not cached): nothing to drop.
     create: { effect: 'stays', run: (s, f) => s.tokens.create(newToken(f.user.id)) },
@@ -57,6 +60,14 @@ const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
     findByIdWithUser: { effect: 'stays', run: (s, f) => s.sessions.findByIdWithUser(f.session.id) },
     touch: { effect: 'stays', run: (s, f) => s.sessions.touch(f.session.id, T) },
     revoke: { effect: 'moves', run: (s, f) => s.sessions.revoke(f.session.id, T) },
+    passSecondFactor: {
+      effect: 'moves',
+      run: async (s, f) => {
+        const waiting = newSession(f.user.id, { secondFactor: 'pending' });
+        await s.sessions.create(waiting);
+        return s.sessions.passSecondFactor(waiting.id);
+      },
+    },
     listByUser: { effect: 'stays', run: (s, f) => s.sessions.listByUser(f.user.id) },
     revokeAllForUser: {
       effect: 'moves',
@@ -77,6 +88,23 @@ const CALLS: Record<'tokens' | 'sessions' | 'users', Record<string, Call>> = {
     update: { effect: 'moves', run: (s, f) => s.users.update(f.user.id, { disabled: true }) },
     delete: { effect: 'moves', run: (s, f) => s.users.delete(f.user.id) },
     identityConflicts: { effect: 'stays', run: (s) => s.users.identityConflicts() },
+  },
+  // Not cached itself, but confirming and removing change the user's row (totp_id), and removing ends sessions.
+  totp: {
+    findByUser: { effect: 'stays', run: (s, f) => s.totp.findByUser(f.user.id) },
+    startEnrolment: { effect: 'stays', run: async (s) => s.totp.startEnrolment((await createUser(s)).id, 'sealed', T) },
+    confirm: {
+      effect: 'moves',
+      run: async (s) => {
+        const u = await createUser(s);
+        const e = await s.totp.startEnrolment(u.id, 'sealed', T);
+        return s.totp.confirm(e.id, u.id, 1, T, ['a']);
+      },
+    },
+    acceptStep: { effect: 'stays', run: (s, f) => s.totp.acceptStep(f.totp.id, 2) },
+    useRecoveryCode: { effect: 'stays', run: (s, f) => s.totp.useRecoveryCode(f.totp.id, 'a', T) },
+    recoveryCodesLeft: { effect: 'stays', run: (s, f) => s.totp.recoveryCodesLeft(f.totp.id) },
+    remove: { effect: 'moves', run: (s, f) => s.totp.remove(f.user.id, T) },
   },
 };
 
@@ -106,7 +134,10 @@ async function fixture(): Promise<Fixture> {
   await storage.tokens.create(token);
   await storage.sessions.create(session);
   await storage.sessions.create(dead);
-  return { user, token, session, dead };
+  const started = await storage.totp.startEnrolment(user.id, 'sealed', T);
+  await storage.totp.confirm(started.id, user.id, 1, T, ['a']);
+  const totp = (await storage.totp.findByUser(user.id))!;
+  return { user, token, session, dead, totp };
 }
 
 describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
@@ -123,7 +154,7 @@ describe.skipIf(testDialect() !== 'postgres')('auth_epoch (PostgreSQL)', () => {
   });
 
   it('every store method is listed with its effect on the epoch (a new one must be added here)', () => {
-    const stores = { tokens: KyselyTokenStore, sessions: KyselySessionStore, users: KyselyUserStore };
+    const stores = { tokens: KyselyTokenStore, sessions: KyselySessionStore, users: KyselyUserStore, totp: KyselyTotpStore };
     for (const [name, Kysely] of Object.entries(stores) as [keyof typeof CALLS, { prototype: object }][]) {
       const listed = Object.keys(CALLS[name]).sort();
       const kysely = Object.getOwnPropertyNames(Kysely.prototype).filter((n) => n !== 'constructor');

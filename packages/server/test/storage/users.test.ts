@@ -23,7 +23,8 @@ describe('UserStore', () => {
     const u = await storage().users.create(input);
     expect(u.id).toBeTypeOf('number');
     expect(u.id).toBeGreaterThanOrEqual(1);
-    expect(u).toEqual({ ...input, id: u.id });
+    // A new user has no TOTP: only the TotpStore sets it.
+    expect(u).toEqual({ ...input, id: u.id, totpId: null });
     expect(await storage().users.findById(u.id)).toEqual(u);
   });
 

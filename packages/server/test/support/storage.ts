@@ -68,6 +68,7 @@ export function newSession(userId: number, overrides: Partial<SessionRecord> = {
     revokedAt: null,
     address: '192.0.2.7',
     userAgent: 'test-agent/1.0',
+    secondFactor: 'none',
     ...overrides,
   };
 }

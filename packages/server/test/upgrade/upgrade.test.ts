@@ -86,6 +86,8 @@ describe('a database of semauth 0.1.0', () => {
     const me = await http('GET', `${api}/user`, { headers: { cookie: ALICE_COOKIE } });
     expect(me.status).toBe(200);
     expect(me.json()).toMatchObject({ id: 2, username: 'alice', name: 'Alice Example', alert: true });
+    // Migration 0006: sessions from before TOTP wait for no code, and nobody has TOTP on.
+    expect(me.json()).not.toHaveProperty('totp');
     expect((await http('GET', `${api}/user`, { headers: { cookie: LEGACY_COOKIE } })).status).toBe(401);
   });
 

@@ -1,11 +1,9 @@
 /**
- * Everything the pages ask of the server, in one object. Routes the server
- * has go through @semauth/client, exactly as any user of the SDK would call
- * them; the others (TOTP) through pending.ts until the SDK has them. Pages
+ * Everything the pages ask of the server, in one object, through
+ * @semauth/client exactly as any user of the SDK would call it. Pages
  * depend on this interface only.
  */
 import { AuthenticationApi, Configuration, UserApi, type APIToken, type CreateTokenOptions, type Session } from '@semauth/client';
-import { PendingRoutes } from './pending.js';
 import type { Account, SignInOptions, TotpEnrolment } from './types.js';
 
 export type { Account, SignInOptions, TotpEnrolment };
@@ -34,9 +32,11 @@ export interface Api {
     verify(passcode: string): Promise<void>;
     useRecoveryCode(code: string): Promise<void>;
     start(userId: number): Promise<TotpEnrolment>;
-    qrCode(userId: number, totpId: number | string): Promise<Blob>;
-    confirm(userId: number, totpId: number | string, passcode: string): Promise<string[]>;
-    disable(userId: number, totpId: number | string): Promise<void>;
+    qrCode(userId: number, totpId: number): Promise<Blob>;
+    /** Turns TOTP on; resolves with the recovery codes, shown this once. */
+    confirm(userId: number, totpId: number, passcode: string): Promise<string[]>;
+    /** Turns TOTP off, or cancels a pending enrolment. */
+    disable(userId: number, totpId: number): Promise<void>;
   };
 }
 
@@ -48,13 +48,12 @@ export function createApi(basePath: string): Api {
   const configuration = new Configuration({ basePath, credentials: 'same-origin', timeoutMs: TIMEOUT_MS });
   const auth = new AuthenticationApi(configuration);
   const user = new UserApi(configuration);
-  const pending = new PendingRoutes(configuration.basePath);
   return {
     basePath: configuration.basePath,
-    signInOptions: () => auth.authLoginGet() as Promise<SignInOptions>,
+    signInOptions: () => auth.authLoginGet(),
     signIn: (login, password) => auth.authLoginPost({ auth: login, password }),
     signOut: () => auth.authLogoutPost(),
-    account: () => user.userGet() as Promise<Account>,
+    account: () => user.userGet(),
     oidcSignInUrl: (providerId, redirect) =>
       `${configuration.basePath}/auth/oidc/${encodeURIComponent(providerId)}/login?redirect=${encodeURIComponent(redirect)}`,
     tokens: {
@@ -68,12 +67,12 @@ export function createApi(basePath: string): Api {
       endOthers: () => user.userSessionsDelete(),
     },
     totp: {
-      verify: (passcode) => pending.verifyTotp(passcode),
-      useRecoveryCode: (code) => pending.useRecoveryCode(code),
-      start: (userId) => pending.startTotp(userId),
-      qrCode: (userId, totpId) => pending.totpQrCode(userId, totpId),
-      confirm: (userId, totpId, passcode) => pending.confirmTotp(userId, totpId, passcode),
-      disable: (userId, totpId) => pending.disableTotp(userId, totpId),
+      verify: (passcode) => auth.authVerifyPost({ passcode }),
+      useRecoveryCode: (code) => auth.authRecoveryPost({ recovery_code: code }),
+      start: (userId) => user.usersUserId2fasTotpPost(userId),
+      qrCode: (userId, totpId) => user.usersUserId2fasTotpTotpIdQrGet(userId, totpId),
+      confirm: async (userId, totpId, passcode) => (await user.usersUserId2fasTotpTotpIdConfirmPost(userId, totpId, { passcode })).recovery_codes,
+      disable: (userId, totpId) => user.usersUserId2fasTotpTotpIdDelete(userId, totpId),
     },
   };
 }

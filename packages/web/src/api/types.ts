@@ -1,25 +1,13 @@
 /**
- * Shapes of the routes the UI uses beyond what @semauth/client types today,
- * taken from the specification. When the SDK gains these routes, its own
- * types replace these.
+ * The shapes the pages use, as @semauth/client types them: the UI talks to
+ * the server only through the SDK.
  */
-import type { LoginMetadata, User } from '@semauth/client';
+import type { LoginMetadata, TotpEnrolment, User } from '@semauth/client';
 
-/** `GET /auth/login`, with the key servers with TOTP add (old servers omit it). */
-export interface SignInOptions extends LoginMetadata {
-  auth_methods?: {
-    totp?: { enabled: boolean; allow_recovery: boolean };
-  };
-}
+/** `GET /auth/login`: providers, password sign-in, and `auth_methods.totp` on servers with TOTP. */
+export type SignInOptions = LoginMetadata;
 
-/** `GET /user`, with the TOTP enrolment a server with two-factor may report. */
-export interface Account extends User {
-  totp?: { id: number | string } | null;
-}
+/** `GET /user`: `totp` is there while the account has two-factor sign-in on. */
+export type Account = User;
 
-/** `POST /users/{id}/2fas/totp`: a pending enrolment. */
-export interface TotpEnrolment {
-  id: number | string;
-  /** The `otpauth://` URI; shown only here. */
-  url: string;
-}
+export type { TotpEnrolment };

@@ -12,7 +12,8 @@
 import type { Account, Api, SignInOptions } from '../api/index.js';
 import { h, replaceChildren } from '../dom.js';
 import type { Router } from '../router.js';
-import { describeError, hasStatus, isSignedOut, isTotpRequired, retryAfterMinutes, plural } from '../ui/errors.js';
+import { describeError, errorCode, hasStatus, isSignedOut, isTotpRequired, retryAfterMinutes, plural } from '../ui/errors.js';
+import { pageForm } from '../ui/form.js';
 import { createMessages, type Messages } from '../ui/messages.js';
 
 export interface LoginContext {
@@ -96,37 +97,27 @@ export function loginPage(ctx: LoginContext): HTMLElement {
 function passwordForm(api: Api, messages: Messages, done: () => Promise<void>): HTMLFormElement {
   const login = h('input', { id: 'login', name: 'login', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
-  return h(
-    'form',
-    {
-      class: 'form',
-      novalidate: true,
-      onsubmit: async (event: SubmitEvent) => {
-        event.preventDefault();
-        const empty = [login, password].find((field) => field.value === '');
-        if (empty !== undefined) {
-          messages.error(empty === login ? 'Enter your username or e-mail address.' : 'Enter your password.');
-          empty.focus();
-          return;
-        }
-        submit.disabled = true;
-        try {
-          await api.signIn(login.value, password.value);
-          messages.clear();
-          await done();
-        } catch (error) {
-          messages.error(signInFailure(error));
-          password.value = '';
-          password.focus();
-        } finally {
-          submit.disabled = false;
-        }
-      },
+  return pageForm(
+    async () => {
+      const empty = [login, password].find((field) => field.value === '');
+      if (empty !== undefined) {
+        messages.error(empty === login ? 'Enter your username or e-mail address.' : 'Enter your password.');
+        empty.focus();
+        return;
+      }
+      try {
+        await api.signIn(login.value, password.value);
+        messages.clear();
+        await done();
+      } catch (error) {
+        messages.error(signInFailure(error));
+        password.value = '';
+        password.focus();
+      }
     },
     h('div', { class: 'field' }, h('label', { for: 'login' }, 'Username or e-mail'), login),
     h('div', { class: 'field' }, h('label', { for: 'password' }, 'Password'), password),
-    h('div', { class: 'actions' }, submit),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in')),
   );
 }
 
@@ -162,39 +153,23 @@ function secondStepForm(
   const input = isCode
     ? h('input', { id: 'passcode', name: 'passcode', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: 6, required: true, 'aria-describedby': 'passcode-hint' })
     : h('input', { id: 'recovery-code', name: 'recovery_code', type: 'text', autocomplete: 'off', spellcheck: 'false', required: true });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Verify');
-  return h(
-    'form',
-    {
-      class: 'form',
-      novalidate: true,
-      onsubmit: async (event: SubmitEvent) => {
-        event.preventDefault();
-        const value = input.value.replace(/\s+/g, '');
-        if (isCode ? !/^\d{6}$/.test(value) : value === '') {
-          messages.error(isCode ? 'Enter the 6-digit code from your authenticator app.' : 'Enter one of your recovery codes.');
-          input.focus();
-          return;
-        }
-        submit.disabled = true;
-        try {
-          await (isCode ? api.totp.verify(value) : api.totp.useRecoveryCode(value));
-          messages.clear();
-          await verified();
-        } catch (error) {
-          messages.error(
-            hasStatus(error, 401) && !isTotpRequired(error)
-              ? isCode
-                ? 'That code is not valid. Codes change every 30 seconds: enter the current one.'
-                : 'That recovery code is not valid or was already used.'
-              : describeError(error),
-          );
-          input.value = '';
-          input.focus();
-        } finally {
-          submit.disabled = false;
-        }
-      },
+  return pageForm(
+    async () => {
+      const value = input.value.replace(/\s+/g, '');
+      if (isCode ? !/^\d{6}$/.test(value) : value === '') {
+        messages.error(isCode ? 'Enter the 6-digit code from your authenticator app.' : 'Enter one of your recovery codes.');
+        input.focus();
+        return;
+      }
+      try {
+        await (isCode ? api.totp.verify(value) : api.totp.useRecoveryCode(value));
+        messages.clear();
+        await verified();
+      } catch (error) {
+        messages.error(secondStepFailure(error, isCode));
+        input.value = '';
+        input.focus();
+      }
     },
     h('h2', null, 'Two-factor authentication'),
     isCode
@@ -203,11 +178,24 @@ function secondStepForm(
     h(
       'div',
       { class: 'actions' },
-      submit,
+      h('button', { type: 'submit', class: 'button button-primary' }, 'Verify'),
       switchKind === null ? null : h('button', { type: 'button', class: 'button button-quiet', onclick: switchKind }, isCode ? 'Use a recovery code' : 'Use the authenticator app'),
       h('button', { type: 'button', class: 'button button-quiet', onclick: cancel }, 'Cancel'),
     ),
   );
+}
+
+/** Why a code was refused, in words: a wrong code is a 401 of its own (not a signed-out session). */
+function secondStepFailure(error: unknown, isCode: boolean): string {
+  if (hasStatus(error, 401) && !isTotpRequired(error)) {
+    if (isSignedOut(error) && errorCode(error) === 'UNAUTHENTICATED') return 'The sign-in expired. Cancel and sign in again.';
+    return isCode ? 'That code is not valid. Codes change every 30 seconds: enter the current one.' : 'That recovery code is not valid or was already used.';
+  }
+  if (hasStatus(error, 429)) {
+    const minutes = retryAfterMinutes(error);
+    return `Too many wrong codes. Try again ${minutes === undefined ? 'later' : `in ${plural(minutes, 'minute')}`}.`;
+  }
+  return describeError(error);
 }
 
 function signInFailure(error: unknown): string {

@@ -6,6 +6,7 @@
 import type { APIToken } from '../api/index.js';
 import { h, replaceChildren, uid } from '../dom.js';
 import { describeError } from '../ui/errors.js';
+import { pageForm } from '../ui/form.js';
 import { isoDate } from '../ui/format.js';
 import type { Messages } from '../ui/messages.js';
 import type { PageContext } from './context.js';
@@ -60,32 +61,23 @@ export function tokenForm(ctx: PageContext, messages: Messages, created: (token:
     field.focus();
   };
 
-  const form = h(
-    'form',
-    {
-      class: 'form',
-      novalidate: true,
-      onsubmit: async (event: SubmitEvent) => {
-        event.preventDefault();
-        name.removeAttribute('aria-invalid');
-        date.removeAttribute('aria-invalid');
-        const label = name.value.trim();
-        if (label === '') return invalid(name, 'Give the token a name, so you can tell it apart later.');
-        const at = expiresAt(expiry.value, date.value);
-        if (at === undefined) return invalid(date, 'Choose the expiry date, or another expiry.');
-        if (at !== null && at.getTime() <= Date.now()) return invalid(date, 'The expiry date must be in the future.');
-        submit.disabled = true;
-        try {
-          const token = await ctx.api.tokens.create(at === null ? { name: label } : { name: label, expiresAt: at });
-          form.reset();
-          describeExpiry();
-          created(token);
-        } catch (error) {
-          if (!ctx.sessionEnded(error)) messages.error(`The token was not created. ${describeError(error)}`);
-        } finally {
-          submit.disabled = false;
-        }
-      },
+  const form: HTMLFormElement = pageForm(
+    async () => {
+      name.removeAttribute('aria-invalid');
+      date.removeAttribute('aria-invalid');
+      const label = name.value.trim();
+      if (label === '') return invalid(name, 'Give the token a name, so you can tell it apart later.');
+      const at = expiresAt(expiry.value, date.value);
+      if (at === undefined) return invalid(date, 'Choose the expiry date, or another expiry.');
+      if (at !== null && at.getTime() <= Date.now()) return invalid(date, 'The expiry date must be in the future.');
+      try {
+        const token = await ctx.api.tokens.create(at === null ? { name: label } : { name: label, expiresAt: at });
+        form.reset();
+        describeExpiry();
+        created(token);
+      } catch (error) {
+        if (!ctx.sessionEnded(error)) messages.error(`The token was not created. ${describeError(error)}`);
+      }
     },
     h(
       'div',

@@ -1,15 +1,18 @@
 /**
  * Two-factor sign-in with an authenticator app (TOTP): turn it on (scan the
  * QR code, confirm with a first code, keep the recovery codes shown once)
- * or off. A server without TOTP (`GET /auth/login` has no
- * `auth_methods.totp`, or the routes answer 404) gets a "not available"
- * notice instead.
+ * or off. The current state is `GET /user`'s `totp` (Semaphore's field,
+ * there only while TOTP is on). A server without TOTP (`GET /auth/login`
+ * has no `auth_methods.totp`, or the routes answer 404) gets a "not
+ * available" notice instead. The app sends users here (`?required`) when
+ * the server requires them to set it up before anything else.
  */
 import type { Account, TotpEnrolment } from '../api/index.js';
 import { h, replaceChildren } from '../dom.js';
 import { confirmDialog } from '../ui/confirm.js';
 import { copyField } from '../ui/copy-field.js';
 import { describeError, hasStatus, isNotAvailable } from '../ui/errors.js';
+import { pageForm } from '../ui/form.js';
 import { createMessages } from '../ui/messages.js';
 import type { PageContext } from './context.js';
 import { notAvailable } from './not-available.js';
@@ -23,7 +26,7 @@ export function twoFactorPage(ctx: PageContext): HTMLElement {
 
   // After the first load, each step's heading takes the focus: the button that led there is gone.
   let settled = false;
-  const show = (...children: HTMLElement[]) => {
+  const show = (...children: (HTMLElement | null)[]) => {
     content.removeAttribute('aria-busy');
     replaceChildren(content, children);
     const heading = content.querySelector<HTMLElement>('h2');
@@ -39,6 +42,7 @@ export function twoFactorPage(ctx: PageContext): HTMLElement {
     else messages.error(describeError(error));
   };
 
+  const required = ctx.router.current().query.has('required');
   const load = async () => {
     try {
       const [options, account] = await Promise.all([ctx.api.signInOptions(), ctx.api.account()]);
@@ -62,6 +66,7 @@ export function twoFactorPage(ctx: PageContext): HTMLElement {
     }
     show(
       h('h2', null, 'Two-factor authentication is off'),
+      required ? h('p', null, h('strong', null, 'This server requires it for your account:'), ' set it up to use the other pages.') : null,
       h('p', null, 'With it on, signing in also asks for a code from an authenticator app on your phone, so a stolen password alone is not enough.'),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button button-primary', onclick: start }, 'Set up two-factor authentication')),
     );
@@ -81,33 +86,32 @@ export function twoFactorPage(ctx: PageContext): HTMLElement {
   const enrolmentStep = (enrolment: TotpEnrolment, qr: Blob | null): HTMLElement => {
     const code = h('input', { id: 'totp-code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true });
     const secret = new URL(enrolment.url).searchParams.get('secret') ?? '';
-    return h(
-      'form',
-      {
-        class: 'form',
-        novalidate: true,
-        onsubmit: async (event: SubmitEvent) => {
-          event.preventDefault();
-          if (!/^\d{6}$/.test(code.value.trim())) {
-            messages.error('Enter the 6-digit code your app shows.');
-            return code.focus();
-          }
-          try {
-            showRecoveryCodes(await ctx.api.totp.confirm(userId, enrolment.id, code.value.trim()));
-            messages.success('Two-factor authentication is on.');
-          } catch (error) {
-            if (hasStatus(error, 401) || hasStatus(error, 400)) {
-              messages.error('That code is not valid. Check the time on your phone and enter the current code.');
-              code.focus();
-            } else failed(error);
-          }
-        },
+    // A pending enrolment asks nothing at sign-in, but there is no reason to keep one the user walked away from.
+    const cancel = async () => {
+      await ctx.api.totp.disable(userId, enrolment.id).catch(() => undefined);
+      await load();
+    };
+    return pageForm(
+      async () => {
+        if (!/^\d{6}$/.test(code.value.trim())) {
+          messages.error('Enter the 6-digit code your app shows.');
+          return code.focus();
+        }
+        try {
+          showRecoveryCodes(await ctx.api.totp.confirm(userId, enrolment.id, code.value.trim()));
+          messages.success('Two-factor authentication is on.');
+        } catch (error) {
+          if (hasStatus(error, 400)) {
+            messages.error('That code is not valid. Check the time on your phone and enter the current code.');
+            code.focus();
+          } else failed(error);
+        }
       },
       h('h2', null, 'Scan the code with your authenticator app'),
       qr === null ? null : h('img', { class: 'qr', src: URL.createObjectURL(qr), alt: 'QR code holding your two-factor secret', width: 200, height: 200 }),
       secret === '' ? null : copyField('Or enter this key by hand', secret),
       h('div', { class: 'field' }, h('label', { for: 'totp-code' }, 'Code from the app'), code),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Turn on'), h('button', { type: 'button', class: 'button button-quiet', onclick: () => void load() }, 'Cancel')),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Turn on'), h('button', { type: 'button', class: 'button button-quiet', onclick: cancel }, 'Cancel')),
     );
   };
 
@@ -119,7 +123,7 @@ export function twoFactorPage(ctx: PageContext): HTMLElement {
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: () => void load() }, 'I have saved them')),
     );
 
-  const disable = async (totpId: number | string) => {
+  const disable = async (totpId: number) => {
     const sure = await confirmDialog({
       title: 'Turn off two-factor authentication?',
       body: 'Signing in will need only your password again.',

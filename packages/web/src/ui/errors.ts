@@ -13,6 +13,16 @@ function bodyField(error: ApiException, field: 'error' | 'code'): string | undef
   return undefined;
 }
 
+/** The server's machine code of a failure (`WRONG_PASSCODE`, …), if it sent one. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof ApiException ? bodyField(error, 'code') : undefined;
+}
+
+/** Signed in, but the server requires this account to set up two-factor sign-in first. */
+export function isEnrolmentRequired(error: unknown): boolean {
+  return error instanceof ApiException && error.status === 403 && bodyField(error, 'code') === 'TOTP_ENROLMENT_REQUIRED';
+}
+
 /** The session is gone (expired, revoked, signed out elsewhere): sign in again. */
 export function isSignedOut(error: unknown): boolean {
   return error instanceof ApiException && error.status === 401 && !isTotpRequired(error);

@@ -147,7 +147,7 @@ describe.each([{ root: '' }, { root: '/semaphore' }])('served at "$root/"', ({ r
     await page.getByRole('heading', { name: 'Two-factor authentication not available on this server' }).waitFor();
     if (audit) {
       await expectAccessible(page);
-      await screenshot(page, 'two-factor', { docs: true });
+      await screenshot(page, 'two-factor-off');
     }
     await page.goBack();
     await page.waitForURL(`${base}/sessions`);

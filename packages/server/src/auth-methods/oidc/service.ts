@@ -149,7 +149,7 @@ export class OidcService {
       const claims = await this.exchange(provider, secret, record.redirectUri, input.query, log);
       claimedEmail = claimValue(provider.emailClaim, claims);
       user = await this.accounts.resolve(identityFromClaims(provider, claims), client, log);
-      const session = await this.sessions.create(user.id, { method: 'oidc', secondFactorSatisfied: true, client });
+      const session = await this.sessions.create(user, { method: 'oidc', secondFactorSatisfied: true, client });
       await this.audit.record('login.succeeded', client, { userId: user.id, login: user.username, detail: { method: 'oidc', provider: provider.id } });
       return { user, session, returnTo: record.returnTo ?? input.callbackPath };
     } catch (e) {

@@ -8,6 +8,7 @@ import { CliError, type GlobalOptions, PASSWORD_ENV, print, readPassword, withSe
 import { selectorOptions, userSelector } from '../user-selector.js';
 import { sessionCommands } from './user-session.js';
 import { tokenCommands } from './user-token.js';
+import { totpCommands } from './user-totp.js';
 
 function describe(u: UserRecord): string {
   const flags = [u.admin && 'admin', u.external && 'external', u.disabled && 'disabled'].filter(Boolean).join(',');
@@ -159,4 +160,5 @@ export function userCommands(program: Command): void {
 
   tokenCommands(user);
   sessionCommands(user);
+  totpCommands(user);
 }

@@ -21,6 +21,15 @@ export interface AuthContext {
   sessionId?: string;
 }
 
+/**
+ * What a route lets a cookie session in that is not fully signed in
+ * (services/second-factor.ts): `signed-in` (almost every route) none;
+ * `enrolment` also a session the TOTP policy holds to setting TOTP up (the
+ * enrolment routes, GET /user). A session still waiting for its code gets
+ * in nowhere: the code step has its own guard (codeStepSession).
+ */
+export type Admits = 'signed-in' | 'enrolment';
+
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -49,7 +58,7 @@ function noSession(request: FastifyRequest, config: Config): AppError {
   return new AppError('UNAUTHENTICATED', undefined, { 'set-cookie': clearedUiMarkerCookie(isSecureRequest(request, config)) });
 }
 
-export function authenticate(services: Services, config: Config) {
+export function authenticate(services: Services, config: Config, admits: Admits = 'signed-in') {
   return async function requireUser(request: FastifyRequest): Promise<void> {
     const bearer = presentedBearer(request.headers.authorization);
     if (bearer !== null) {
@@ -58,6 +67,24 @@ export function authenticate(services: Services, config: Config) {
       request.auth = { user: found.user, via: 'bearer' };
       return;
     }
+    const cookie = readSessionCookie(request.headers.cookie);
+    const session = cookie === null ? null : await services.sessions.authenticate(cookie);
+    if (!session) throw noSession(request, config);
+    // The one place the second factor is enforced: a token never reaches this line.
+    const access = services.secondFactor.access(session.user, session.secondFactor);
+    if (access === 'totp-required') throw new AppError('TOTP_REQUIRED');
+    if (access === 'enrolment-required' && admits !== 'enrolment') throw new AppError('TOTP_ENROLMENT_REQUIRED');
+    request.auth = { user: session.user, via: 'cookie', sessionId: session.sessionId };
+  };
+}
+
+/**
+ * POST /auth/verify and /auth/recovery: the cookie's session, whatever it
+ * stands at with the second factor (the service answers a session past the
+ * code step as done). Only a cookie: an API token has no code step.
+ */
+export function codeStepSession(services: Services, config: Config) {
+  return async function requireCookieSession(request: FastifyRequest): Promise<void> {
     const cookie = readSessionCookie(request.headers.cookie);
     const session = cookie === null ? null : await services.sessions.authenticate(cookie);
     if (!session) throw noSession(request, config);

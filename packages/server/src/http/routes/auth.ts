@@ -21,7 +21,11 @@ export function authRoutes(app: FastifyInstance, { config, services }: RouteDeps
   app.get(
     '/auth/login',
     { schema: routeSchema({ summary: 'Fetches login metadata', tags: ['authentication'], security: [], response: { 200: ref('LoginMetadata') } }) },
-    async () => ({ oidc_providers: services.oidc?.listing() ?? [], login_with_password: !config.passwordLoginDisabled }),
+    async () => ({
+      oidc_providers: services.oidc?.listing() ?? [],
+      login_with_password: !config.passwordLoginDisabled,
+      auth_methods: { totp: services.totp.loginOptions() },
+    }),
   );
 
   app.post(

@@ -8,7 +8,8 @@ import type { RouteDeps } from './deps.js';
 export function userRoutes(app: FastifyInstance, { config, services }: RouteDeps): void {
   app.get(
     '/user',
-    { preHandler: [authenticate(services, config)], schema: routeSchema({ summary: 'Fetch logged in user', tags: ['user'], response: { 200: ref('User') } }) },
+    // Also for a session the TOTP policy holds to setting TOTP up: the page that does it reads who is signed in.
+    { preHandler: [authenticate(services, config, 'enrolment')], schema: routeSchema({ summary: 'Fetch logged in user', tags: ['user'], response: { 200: ref('User') } }) },
     // Synchronous: nothing to wait for, so no promise on the most frequent route.
     (request) => userJson(request.auth!.user, config.nonAdminCanCreateProject),
   );

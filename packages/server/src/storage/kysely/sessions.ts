@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from '../schema.js';
-import type { SessionRecord, SessionStore, StorageStats, UserRecord } from '../types.js';
+import type { SecondFactorState, SessionRecord, SessionStore, StorageStats, UserRecord } from '../types.js';
 import { preparedQuery } from './prepared.js';
 import { USER_JOIN_COLUMNS, userFromJoin } from './users.js';
 
@@ -15,6 +15,7 @@ function toRecord(r: Selectable<SessionsTable>): SessionRecord {
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
     address: r.address,
     userAgent: r.user_agent,
+    secondFactor: r.second_factor as SecondFactorState,
   };
 }
 
@@ -44,6 +45,7 @@ export class KyselySessionStore implements SessionStore {
         revoked_at: s.revokedAt,
         address: s.address,
         user_agent: s.userAgent,
+        second_factor: s.secondFactor,
       })
       .execute();
   }
@@ -66,6 +68,18 @@ export class KyselySessionStore implements SessionStore {
   async revoke(id: string, at: number): Promise<void> {
     this.stats.writes++;
     await this.db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  async passSecondFactor(id: string): Promise<boolean> {
+    this.stats.writes++;
+    const r = await this.db
+      .updateTable('sessions')
+      .set({ second_factor: 'passed' })
+      .where('id', '=', id)
+      .where('second_factor', '=', 'pending')
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async listByUser(userId: number): Promise<SessionRecord[]> {

@@ -21,6 +21,7 @@ export function toUserRecord(r: UserColumns): UserRecord {
     alert: Boolean(r.alert),
     disabled: Boolean(r.disabled),
     createdAt: Number(r.created_at),
+    totpId: r.totp_id === null ? null : Number(r.totp_id),
   };
 }
 
@@ -36,6 +37,7 @@ export const USER_JOIN_COLUMNS = [
   'u.alert as u_alert',
   'u.disabled as u_disabled',
   'u.created_at as u_created_at',
+  'u.totp_id as u_totp_id',
 ] as const;
 
 type UserJoinRow = { [K in keyof UserColumns as `u_${K & string}`]: UserColumns[K] };
@@ -52,6 +54,7 @@ export function userFromJoin(r: UserJoinRow): UserRecord {
     alert: r.u_alert,
     disabled: r.u_disabled,
     created_at: r.u_created_at,
+    totp_id: r.u_totp_id,
   });
 }
 
@@ -153,6 +156,7 @@ export class KyselyUserStore implements UserStore {
       const gone = await trx.deleteFrom('users').where('id', '=', id).returning(['login_key', 'email_key']).executeTakeFirst();
       await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await deleteTotp(trx, id);
       if (gone) for (const key of distinctKeys(gone.login_key, gone.email_key)) await releaseKey(trx, id, key);
       if (opts.keepAnAdmin) await requireAnAdmin(trx);
       return gone !== undefined;
@@ -196,6 +200,13 @@ async function endCredentials(trx: Transaction<Database>, userId: number, end: N
   if (!end.tokens) return { sessions: Number(s.numUpdatedRows), tokens: 0 };
   const t = await trx.updateTable('api_tokens').set({ revoked_at: end.at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
   return { sessions: Number(s.numUpdatedRows), tokens: Number(t.numUpdatedRows) };
+}
+
+/** Removes every TOTP enrolment of the user, with its recovery codes (the user goes). */
+async function deleteTotp(trx: Transaction<Database>, userId: number): Promise<void> {
+  const enrolments = trx.selectFrom('totp_enrolments').select('id').where('user_id', '=', userId);
+  await trx.deleteFrom('totp_recovery_codes').where('totp_id', 'in', enrolments).execute();
+  await trx.deleteFrom('totp_enrolments').where('user_id', '=', userId).execute();
 }
 
 /** Fails the transaction when it would leave no enabled administrator. */
