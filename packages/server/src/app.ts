@@ -24,7 +24,7 @@ import { usersRoutes } from './http/routes/users.js';
 import { sharedSchemas } from './http/schemas.js';
 import { defaultWebUiDir, loadWebUi } from './http/web-ui/files.js';
 import { webUiRoutes } from './http/web-ui/routes.js';
-import { lazyChildLoggerFactory, loggerOptions, redactUrl, type LogDestination } from './logger.js';
+import { createLogger, redactUrl, requestLoggerFactory, type LogDestination } from './logger.js';
 import { registerMetrics } from './metrics/http.js';
 import { Metrics } from './metrics/registry.js';
 import type { Services } from './services/index.js';
@@ -44,15 +44,17 @@ export function apiPrefix(config: Config): string {
 }
 
 export function buildApp(config: Config, { services, metrics, webUiDir, logDestination }: AppDeps): FastifyInstance {
+  const log = createLogger(config, logDestination);
   const app = Fastify({
-    logger: loggerOptions(config, logDestination),
+    // Our own logger (logger.ts createLogger says why not Fastify's): set as app.log below.
+    logger: false,
     // X-Request-Id: a new id per request, or a trusted proxy's (http/request-id.ts);
     // every log line of the request carries it as `request_id`.
     genReqId: requestIdGenerator(config),
     requestIdHeader: false,
     // One line per request from our onResponse hook instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
-    childLoggerFactory: lazyChildLoggerFactory,
+    childLoggerFactory: requestLoggerFactory(log),
     bodyLimit: config.bodyLimitBytes,
     // Fastify reads X-Forwarded-Proto/-Host (last entry) only from trusted peers; the
     // client address is taken by http/request-context.ts, which counts the hops.
@@ -78,6 +80,8 @@ export function buildApp(config: Config, { services, metrics, webUiDir, logDesti
     http: { maxHeaderSize: 16 * 1024 },
   });
 
+  // A plain property of the instance, inherited by every plugin context.
+  app.log = log;
   app.server.on('checkExpectation', expectationFailedHandler);
 
   const prefix = apiPrefix(config);
@@ -103,8 +107,9 @@ export function buildApp(config: Config, { services, metrics, webUiDir, logDesti
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
     // Auth answers (above all the one carrying a new token) must never be cached.
-    // The web UI's static files hold no secret and set their own caching.
-    if (request.routeOptions.config.webUi !== true) reply.header('cache-control', 'no-store');
+    // The web UI's static files hold no secret and set their own caching. (Not
+    // request.routeOptions: that getter builds a dozen-field object per call.)
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header(REQUEST_ID_HEADER, request.id);
     if (draining.closing) reply.header('connection', 'close');
     done(null, payload);

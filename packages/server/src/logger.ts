@@ -4,8 +4,8 @@
  * error code only — never headers (Authorization, Cookie) or bodies
  * (passwords) — and anything token-like in a URL is masked.
  */
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
-import type { Bindings, ChildLoggerOptions } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino, type Bindings, type ChildLoggerOptions, type LoggerOptions } from 'pino';
 import type { Config } from './config/schema.js';
 import { prettyDestination } from './log-pretty.js';
 
@@ -38,21 +38,33 @@ export function resolvedLogFormat(config: Pick<Config, 'logFormat'>, stdout: { i
   return stdout.isTTY === true ? 'pretty' : 'json';
 }
 
-export function loggerOptions(config: Config, destination?: LogDestination): FastifyServerOptions['logger'] {
+/**
+ * The process's root logger. It is built here, not by Fastify: a logger that
+ * Fastify owns makes it add two listeners to every response (to log its
+ * completion, which semauth never asks for), and adding and removing them
+ * costs a cached bearer request about a tenth of its time. app.ts hands
+ * Fastify `logger: false` and this logger as `app.log` and through
+ * requestLoggerFactory, so every log line is still written here.
+ */
+export function createLogger(config: Config, destination?: LogDestination): FastifyBaseLogger {
   const out = destination ?? process.stdout;
   const pretty = resolvedLogFormat(config, out) === 'pretty';
-  return {
+  const stream = pretty ? prettyDestination(out) : destination;
+  const options: LoggerOptions = {
     level: config.logLevel,
-    ...(pretty ? { stream: prettyDestination(out) } : destination ? { stream: destination } : {}),
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'],
+      // Top-level keys too: `*.password` matches one level down only.
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', 'secret', 'token', '*.password', '*.secret', '*.token'],
       censor: '[redacted]',
     },
     serializers: {
       req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
     },
   };
+  // pino's own stdout writer when no stream is given, as Fastify would build it.
+  return (stream ? pino(options, stream) : pino(options)) as unknown as FastifyBaseLogger;
 }
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -114,7 +126,12 @@ class LazyRequestLogger {
   }
 }
 
-/** Fastify's `childLoggerFactory`: request loggers that cost nothing until they log. */
-export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyRequestLogger(logger, bindings, opts) as unknown as FastifyBaseLogger;
+/**
+ * Fastify's `childLoggerFactory`: request loggers of `root` that cost
+ * nothing until they log. The logger Fastify passes in is its null logger
+ * (see createLogger) and is ignored.
+ */
+export function requestLoggerFactory(root: FastifyBaseLogger) {
+  return (_fastifyLogger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger =>
+    new LazyRequestLogger(root, bindings, opts) as unknown as FastifyBaseLogger;
 }

@@ -16,6 +16,10 @@ export const COOKIE_NAME = 'semaphore';
  */
 export const UI_MARKER_COOKIE_NAME = 'ui_semaphore';
 
+const SOLE_COOKIE_START = `${COOKIE_NAME}=`;
+/** A session value is 16 + 1 + 32 characters (crypto/secrets.ts). */
+const SOLE_COOKIE_LENGTH = SOLE_COOKIE_START.length + 49;
+
 /** The cookies a request carries, by exact name (`ui_semaphore` is not `semaphore`). */
 function cookieValues(header: string, name: string): string[] {
   const values: string[] = [];
@@ -36,6 +40,11 @@ function cookieValues(header: string, name: string): string[] {
  */
 export function readSessionCookie(header: string | undefined): string | null {
   if (!header) return null;
+  // The usual header, `semaphore=<value>` and nothing else, without splitting it.
+  if (header.length === SOLE_COOKIE_LENGTH && header.startsWith(SOLE_COOKIE_START)) {
+    const value = header.slice(SOLE_COOKIE_START.length);
+    if (SESSION_COOKIE_PATTERN.test(value)) return value;
+  }
   const named = cookieValues(header, COOKIE_NAME).find((value) => SESSION_COOKIE_PATTERN.test(value));
   if (named !== undefined) return named;
   const bare = header.trim();

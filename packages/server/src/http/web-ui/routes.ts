@@ -17,13 +17,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaticFile, WebUi } from './files.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** A web UI route: it sets its own Cache-Control (app.ts leaves it alone). */
-    webUi?: boolean;
-  }
-}
-
 export const WEB_UI_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': [
     "default-src 'none'",
@@ -48,16 +41,15 @@ const REVALIDATE = 'no-cache';
 
 export function webUiRoutes(app: FastifyInstance, ui: WebUi, prefix: string): void {
   const apiPath = `${prefix}/api`;
-  const config = { webUi: true };
 
   const index = (request: FastifyRequest, reply: FastifyReply) => send(request, reply, ui.index, REVALIDATE);
 
-  app.get(`${prefix}/`, { config }, index);
-  app.get<{ Params: { name: string } }>(`${prefix}/assets/:name`, { config }, (request, reply) => {
+  app.get(`${prefix}/`, index);
+  app.get<{ Params: { name: string } }>(`${prefix}/assets/:name`, (request, reply) => {
     const file = ui.assets.get(request.params.name);
     return file === undefined ? reply.callNotFound() : send(request, reply, file, IMMUTABLE);
   });
-  app.get(`${prefix}/*`, { config }, (request, reply) => {
+  app.get(`${prefix}/*`, (request, reply) => {
     const path = (request.url.split('?', 1)[0] ?? '').replace(/\/{2,}/g, '/');
     const last = path.replace(/\/+$/, '').split('/').pop() ?? '';
     if (path === apiPath || path.startsWith(`${apiPath}/`) || last.includes('.')) return reply.callNotFound();
