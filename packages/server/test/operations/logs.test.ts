@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { resolvedLogFormat } from '../../src/logger.js';
+import type { Config } from '../../src/config/schema.js';
+import { createLogger, resolvedLogFormat } from '../../src/logger.js';
 import { formatPretty } from '../../src/log-pretty.js';
 import { FAST_HASHING_ENV, freshDatabaseEnv, tempDir } from '../support/database.js';
 import { http } from '../support/http.js';
@@ -42,6 +43,17 @@ describe('formatPretty', () => {
     expect(formatPretty(entry, false)).not.toContain('\u001b[');
     expect(formatPretty(entry, true)).toContain('\u001b[33mUNAUTHENTICATED\u001b[0m');
     expect(formatPretty('not json\u001b', false)).toBe('not json\\u001b');
+  });
+});
+
+describe('createLogger', () => {
+  it('masks passwords, secrets and tokens at the top level and one level down', () => {
+    const lines: string[] = [];
+    const log = createLogger({ logLevel: 'info', logFormat: 'json' } as Config, { write: (l) => void lines.push(l) });
+    log.info({ password: 'pw-top', secret: 'se-top', token: 'tk-top', body: { password: 'pw-in', secret: 'se-in', token: 'tk-in' }, login: 'alice' }, 'line');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/pw-|se-|tk-/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ password: '[redacted]', body: { token: '[redacted]' }, login: 'alice', msg: 'line' });
   });
 });
 
