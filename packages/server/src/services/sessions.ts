@@ -12,6 +12,13 @@ import { displayText } from './display-text.js';
 import type { SecondFactorPolicy } from './second-factor.js';
 
 export const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * How long a session waiting for its TOTP code lives: long enough to open
+ * an authenticator app, short enough that a password alone does not hold a
+ * half-open session for the whole session lifetime. After it, the user
+ * signs in again.
+ */
+export const PENDING_SECOND_FACTOR_MS = 10 * 60_000;
 /** Longest client address kept with a session (an IPv6 address is at most 45 characters). */
 const MAX_SESSION_ADDRESS_LENGTH = 64;
 /** Longest User-Agent kept with a session: enough to tell browsers apart, no more. */
@@ -83,6 +90,7 @@ export class SessionService {
   ) {}
 
   private isLive(s: SessionRecord, now: number): boolean {
+    if (s.secondFactor === 'pending' && now - s.createdAt >= PENDING_SECOND_FACTOR_MS) return false;
     return s.revokedAt === null && now < s.expiresAt && now - s.lastActiveAt < this.lifetimes.idleMs;
   }
 

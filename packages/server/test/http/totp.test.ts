@@ -254,9 +254,28 @@ describe('signing in with TOTP on', () => {
     // Not the password's budget: the user can still sign in (and is still asked for a code).
     const again = await signIn(t, a);
     expectError(await call('GET', '/user', { cookie: again }), 401, 'TOTP_REQUIRED');
-    // The window passes: the right code works again.
+    // The window passes: a new sign-in's right code works again (the waiting sessions have ended meanwhile).
     t.clock.advance(t.config.loginThrottleWindowSeconds * 1000 + STEP_MS);
-    expect((await call('POST', '/auth/verify', { cookie: again }, { passcode: code(secret) })).status).toBe(204);
+    expectError(await call('POST', '/auth/verify', { cookie: again }, { passcode: code(secret) }), 401, 'UNAUTHENTICATED');
+    const later = await signIn(t, a);
+    expect((await call('POST', '/auth/verify', { cookie: later }, { passcode: code(secret) })).status).toBe(204);
+  });
+
+  it('a session waiting for its code ends ten minutes after the password, code or not', async () => {
+    const a = await addAccount(t);
+    const { secret } = await enrol(a);
+    const cookie = await signIn(t, a);
+    t.clock.advance(10 * 60_000 - STEP_MS);
+    const stillWaiting = await signIn(t, a);
+    expectError(await call('GET', '/user', { cookie }), 401, 'TOTP_REQUIRED');
+    t.clock.advance(STEP_MS);
+    // Ten minutes after its password: gone for the code step and for everything else.
+    expectError(await call('POST', '/auth/verify', { cookie }, { passcode: code(secret) }), 401, 'UNAUTHENTICATED');
+    expectError(await call('GET', '/user', { cookie }), 401, 'UNAUTHENTICATED');
+    // A younger one still takes its code, and then lives a whole session.
+    expect((await call('POST', '/auth/verify', { cookie: stillWaiting }, { passcode: code(secret) })).status).toBe(204);
+    t.clock.advance(60 * 60_000);
+    expect((await call('GET', '/user', { cookie: stillWaiting })).status).toBe(200);
   });
 
   it('a session waiting for its code can sign out, and is then dead; the code step needs a session, not a token', async () => {
