@@ -21,6 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
+/**
+ * A block starts `npx semauth` processes (a cold Node start each), which on a
+ * loaded machine take seconds: the block gets a minute, and its test more.
+ */
+const BLOCK_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = BLOCK_TIMEOUT_MS + 30_000;
+
 /** The shell block the README marks `<!-- name: … -->`. */
 function block(name: string): string {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -35,7 +42,7 @@ async function run(script: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(README_API, `API=${server.url}/api`)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...server.env },
-    timeout: 60_000,
+    timeout: BLOCK_TIMEOUT_MS,
   });
   return stdout.trim().split('\n');
 }
@@ -47,7 +54,7 @@ it('runs the README walk-through against a real server', async () => {
   const tokens = JSON.parse(lines[2]!);
   expect(tokens).toHaveLength(1);
   expect(lines.slice(3)).toEqual(['204', '401', '204', '401']);
-});
+}, TEST_TIMEOUT_MS);
 
 it('runs the README users API example', async () => {
   const script = block('users-api');
@@ -59,7 +66,7 @@ it('runs the README users API example', async () => {
   const everyone = JSON.parse(lines[3]!) as Array<{ username: string }>;
   expect(everyone.map((u) => u.username)).toEqual(expect.arrayContaining(['admin', 'devops', 'carol']));
   expect(lines.slice(4)).toEqual(['204']);
-});
+}, TEST_TIMEOUT_MS);
 
 it('runs the README sessions API example', async () => {
   const lines = await run(block('sessions-api'));
@@ -70,4 +77,4 @@ it('runs the README sessions API example', async () => {
   ]);
   expect(sessions.every((s) => s.address === '127.0.0.1')).toBe(true);
   expect(lines.slice(1)).toEqual(['204', '401', '204']);
-});
+}, TEST_TIMEOUT_MS);

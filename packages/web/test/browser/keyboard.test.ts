@@ -55,8 +55,9 @@ describe('with the keyboard alone', () => {
     await expectFocusRing();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Your new token “keyboard token”' }).waitFor();
-    // The panel's heading has the focus, so the warning is read next.
-    expect((await focused(page)).text).toBe('Your new token “keyboard token”');
+    // The panel's heading has the focus, so the warning is read next. (Polled, here and below:
+    // the page moves the focus a moment after what it waits for appears.)
+    await expect.poll(async () => (await focused(page)).text).toBe('Your new token “keyboard token”');
     await tabTo(page, (f) => f.text === 'Copy', 3);
     await expectFocusRing();
     await page.keyboard.press('Enter');
@@ -71,20 +72,21 @@ describe('with the keyboard alone', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Revoke this token?' });
     await dialog.waitFor();
-    expect((await focused(page)).text).toBe('Cancel');
+    await expect.poll(async () => (await focused(page)).text).toBe('Cancel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect((await focused(page)).label).toMatch(/^Revoke token “keyboard token”/);
+    await expect.poll(async () => (await focused(page)).label).toMatch(/^Revoke token “keyboard token”/);
 
     await page.keyboard.press('Enter');
     await dialog.waitFor();
+    await expect.poll(async () => (await focused(page)).text).toBe('Cancel');
     await page.keyboard.press('Shift+Tab');
-    expect((await focused(page)).text).toBe('Revoke token');
+    await expect.poll(async () => (await focused(page)).text).toBe('Revoke token');
     await expectFocusRing();
     await page.keyboard.press('Enter');
     await page.getByText('You have no API tokens.').waitFor();
     // The revoked row's button is gone: the focus is on the list's heading, not lost.
-    expect((await focused(page)).text).toBe('Your tokens');
+    await expect.poll(async () => (await focused(page)).text).toBe('Your tokens');
   });
 
   it('signs out', async () => {

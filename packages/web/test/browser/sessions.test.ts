@@ -144,20 +144,22 @@ describe('the sessions page', () => {
     const dialog = page.getByRole('dialog', { name: 'End this session?' });
     await dialog.waitFor();
     // Cancel first, so a stray Enter destroys nothing; Escape closes and gives the focus back.
-    expect((await focused(page)).text).toBe('Cancel');
+    // Polled: the page moves the focus a moment after the dialog or the message appears.
+    await expect.poll(async () => (await focused(page)).text).toBe('Cancel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect((await focused(page)).text).toBe('End session');
+    await expect.poll(async () => (await focused(page)).text).toBe('End session');
 
     await page.keyboard.press('Enter');
     await dialog.waitFor();
+    await expect.poll(async () => (await focused(page)).text).toBe('Cancel');
     await page.keyboard.press('Shift+Tab');
-    expect((await focused(page)).text).toBe('End session');
+    await expect.poll(async () => (await focused(page)).text).toBe('End session');
     expect((await focused(page)).outline).toBe('solid 3px');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'The session of python-requests/2.32.3 has ended.' }).waitFor();
     // The ended session's button is gone: the list's heading has the focus.
-    expect((await focused(page)).text).toBe('Your sessions');
+    await expect.poll(async () => (await focused(page)).text).toBe('Your sessions');
     expect(await statusOf(elsewhere)).toBe(401);
   });
 
