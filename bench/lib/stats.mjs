@@ -7,6 +7,16 @@ export function median(values) {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
+/**
+ * The median of the rounds' own ratios, target[i] / baseline[i]. Each round
+ * measures target and baseline back to back, so its ratio shares that
+ * moment's machine; the ratio of the two medians could pair a fast minute
+ * of one with a slow minute of the other when the machine drifts.
+ */
+export function medianRatio(targets, baselines) {
+  return median(targets.map((t, i) => t / baselines[i]));
+}
+
 /** Four significant digits: enough for ratios of noisy measurements. */
 export function round(x) {
   return Number.isFinite(x) ? Number(x.toPrecision(4)) : x;
